@@ -1,11 +1,12 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import lanewise from './eslint/layers.js';
 
 /**
  * Runtime layers (after VS Code's code-layering rule): a path says where code runs.
@@ -19,7 +20,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
 const nodeOnlyPackages = ['serialport', '@serialport/*', 'node-hid', 'better-sqlite3', 'ws', 'pino', 'commander', 'iconv-lite', 'electron', '@point-of-sale/*'];
 const domOnlyPackages = ['react-dom', 'react-dom/*'];
 
-const layer = (from, forbidden, message) => ({ target: `./${from}`, from: forbidden.map((f) => `./${f}`), message });
+const root = dirname(fileURLToPath(import.meta.url));
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'var/', 'test-results/', 'playwright-report/', 'tests/artifacts/'] },
@@ -27,21 +28,21 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    plugins: { lanewise },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
-      'import-x/no-restricted-paths': [
+      'lanewise/layers': [
         'error',
         {
-          zones: [
-            layer('shared', ['main', 'devices', 'renderer', 'bench', 'tests', 'scripts'], 'shared/ imports nothing of ours outside shared/.'),
-            layer('devices', ['main', 'renderer', 'bench', 'tests', 'scripts'], 'devices/ may import only shared/.'),
-            layer('main', ['renderer', 'bench', 'tests', 'scripts'], 'main/ may import only shared/ and devices/.'),
-            layer('renderer', ['main', 'devices', 'bench', 'tests', 'scripts'], 'renderer/ may import only shared/.'),
-          ],
+          root,
+          allowed: {
+            shared: [],
+            devices: ['shared'],
+            main: ['shared', 'devices'],
+            renderer: ['shared'],
+          },
         },
       ],
     },

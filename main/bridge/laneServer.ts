@@ -1,0 +1,177 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { laneEvents, laneServiceSchema, type LaneService } from '../../shared/bridge/laneService';
+import type { LaneView } from '../../shared/bridge/laneView';
+import { eventMessage, serveConnection, type BridgeConnection } from '../../shared/bridge/rpc';
+import { Emitter, type Event } from '../../shared/event';
+import type { Logger } from '../../shared/log';
+
+export interface LaneServerOptions {
+  readonly service: LaneService;
+  readonly onView: Event<LaneView>;
+  /** The built kiosk (dist/renderer). */
+  readonly staticDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly log: Logger;
+}
+
+export interface LaneServer {
+  readonly url: string;
+  readonly port: number;
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/** The same policy the kiosk page declares in its meta tag, also sent as a header. */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+/** A slow screen that has this much unsent data is disconnected; it reconnects and fetches the current view. */
+const maxBufferedBytes = 4 * 1024 * 1024;
+
+/**
+ * The browser transport of the bridge: serves the kiosk page and a WebSocket at /bridge
+ * on loopback. Electron uses the IPC transport instead (main/electron).
+ */
+export async function startLaneServer(options: LaneServerOptions): Promise<LaneServer> {
+  const { service, staticDir, log } = options;
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+  const server: Server = createServer((request, response) => serveStatic(staticDir, request, response));
+  let origin = '';
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    // Only our own page may drive the lane; a page from elsewhere in the same browser may not.
+    const requestOrigin = request.headers.origin;
+    const allowed = requestOrigin === undefined || requestOrigin === origin || requestOrigin === origin.replace('127.0.0.1', 'localhost');
+    if (url.pathname !== '/bridge' || !allowed) {
+      log.warn({ path: url.pathname, origin: requestOrigin }, 'bridge connection refused');
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      const connection = webSocketConnection(ws);
+      const served = serveConnection(connection, service, laneServiceSchema, (reason, raw) =>
+        log.warn({ code: reason.code, detail: reason.message, bytes: raw.length }, 'bridge message refused'),
+      );
+      ws.on('close', () => {
+        sockets.delete(ws);
+        served.dispose();
+      });
+      ws.on('error', (error) => log.warn({ error: String(error) }, 'bridge socket error'));
+    });
+  });
+
+  const views = options.onView((view) => {
+    const message = eventMessage(laneEvents.view, view);
+    for (const ws of sockets) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > maxBufferedBytes) {
+        log.warn({ buffered: ws.bufferedAmount }, 'screen too slow; disconnecting it so it resynchronises');
+        ws.terminate();
+        continue;
+      }
+      ws.send(message);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://${options.host}:${port}`;
+
+  return {
+    url: `${origin}/`,
+    port,
+    get connections() {
+      return sockets.size;
+    },
+    async close() {
+      views.dispose();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+function webSocketConnection(ws: WebSocket): BridgeConnection {
+  const messages = new Emitter<string>();
+  const closes = new Emitter<void>();
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) messages.fire(data.toString());
+  });
+  ws.on('close', () => closes.fire());
+  return {
+    send: (message) => {
+      if (ws.readyState === ws.OPEN) ws.send(message);
+    },
+    onMessage: messages.event,
+    onClose: closes.event,
+  };
+}
+
+function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): void {
+  const headers = {
+    'Content-Security-Policy': contentSecurityPolicy,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, headers).end();
+    return;
+  }
+  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  const relative = normalize(pathname === '/' ? '/index.html' : pathname);
+  const file = join(root, relative);
+  // No escaping the kiosk folder with ../ or encoded variants.
+  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    response.writeHead(403, headers).end();
+    return;
+  }
+  const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
+  if (!existsSync(target)) {
+    response.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Kiosk page not built: run `npm run build`.\n');
+    return;
+  }
+  response.writeHead(200, {
+    ...headers,
+    'Content-Type': contentTypes[extname(target)] ?? 'application/octet-stream',
+    // Hashed assets may be cached; the page itself must not be, so an update shows at once.
+    'Cache-Control': target.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (request.method === 'HEAD') response.end();
+  else createReadStream(target).pipe(response);
+}

@@ -1,0 +1,153 @@
+import type { Statement } from 'better-sqlite3';
+import type { CatalogItem } from '../../shared/catalog/item';
+import type { LocalizedText } from '../../shared/i18n/languages';
+import { openDatabase, type Db } from '../db/database';
+import { catalogMigrations } from './migrations';
+
+export interface VatClass {
+  readonly code: string;
+  readonly rateBp: number;
+  readonly label: string;
+}
+
+/** Store-wide settings that travel with the catalogue. */
+export interface CatalogSettings {
+  readonly currency: string;
+  /** Name of the restricted-circulation barcode template (`sweden`, `germany`) or none. */
+  readonly restrictedTemplate: string | null;
+}
+
+interface ItemRow {
+  gtin: string;
+  plu: string | null;
+  names: string;
+  price_minor: number;
+  sold_by: 'unit' | 'weight';
+  variable_measure: number;
+  vat_class: string;
+  rate_bp: number;
+  age_limit: number | null;
+}
+
+const itemColumns = `i.gtin, i.plu, i.names, i.price_minor, i.sold_by, i.variable_measure, i.vat_class, v.rate_bp, i.age_limit`;
+
+function toItem(row: ItemRow): CatalogItem {
+  return {
+    gtin: row.gtin,
+    plu: row.plu ?? undefined,
+    name: JSON.parse(row.names) as LocalizedText,
+    priceMinor: row.price_minor,
+    soldBy: row.sold_by,
+    variableMeasure: row.variable_measure === 1,
+    vatClass: row.vat_class,
+    vatRateBp: row.rate_bp,
+    ageLimit: row.age_limit ?? undefined,
+  };
+}
+
+function searchText(name: LocalizedText): string {
+  return Object.values(name)
+    .filter((value): value is string => typeof value === 'string')
+    .join(' ')
+    .toLocaleLowerCase();
+}
+
+/** The lane's price catalogue (SQLite). Reads are prepared statements on the scan path. */
+export class CatalogStore {
+  readonly #byGtin: Statement<[string], ItemRow>;
+  readonly #byPlu: Statement<[string], ItemRow>;
+
+  constructor(readonly db: Db) {
+    this.#byGtin = db.prepare(`SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.gtin = ?`);
+    this.#byPlu = db.prepare(`SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.plu = ?`);
+  }
+
+  static open(path: string, options: { readonly?: boolean } = {}): CatalogStore {
+    // NORMAL is enough: a catalogue lost to a power cut is synced again from the store.
+    return new CatalogStore(openDatabase(path, catalogMigrations, { synchronous: 'NORMAL', readonly: options.readonly ?? false }));
+  }
+
+  lookup(gtin: string): CatalogItem | undefined {
+    const row = this.#byGtin.get(gtin);
+    return row ? toItem(row) : undefined;
+  }
+
+  lookupPlu(plu: string): CatalogItem | undefined {
+    const row = this.#byPlu.get(plu);
+    return row ? toItem(row) : undefined;
+  }
+
+  /**
+   * For store IT and later the shopper's item search: digits match a barcode or PLU
+   * (exact, or as the end of a GTIN), anything else matches names in any language.
+   */
+  find(text: string, limit = 20): CatalogItem[] {
+    const query = text.trim();
+    if (!query) return [];
+    if (/^\d+$/.test(query)) {
+      const padded = query.length <= 14 ? query.padStart(14, '0') : query;
+      const rows = this.db
+        .prepare<[string, string, string, number], ItemRow>(
+          `SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class
+           WHERE i.gtin = ? OR i.plu = ? OR i.gtin LIKE ? ORDER BY i.gtin LIMIT ?`,
+        )
+        .all(padded, query, `%${query}`, limit);
+      return rows.map(toItem);
+    }
+    const rows = this.db
+      .prepare<[string, number], ItemRow>(
+        `SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class
+         WHERE instr(i.search_text, ?) > 0 ORDER BY json_extract(i.names, '$.en') LIMIT ?`,
+      )
+      .all(query.toLocaleLowerCase(), limit);
+    return rows.map(toItem);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  }
+
+  settings(): CatalogSettings {
+    const rows = this.db.prepare('SELECT key, value FROM catalog_meta').all() as { key: string; value: string }[];
+    const meta = new Map(rows.map((row) => [row.key, row.value]));
+    return { currency: meta.get('currency') ?? 'EUR', restrictedTemplate: meta.get('restrictedTemplate') || null };
+  }
+
+  writeSettings(settings: CatalogSettings): void {
+    const put = this.db.prepare('INSERT INTO catalog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    this.db.transaction(() => {
+      put.run('currency', settings.currency);
+      put.run('restrictedTemplate', settings.restrictedTemplate ?? '');
+    })();
+  }
+
+  writeVatClasses(classes: readonly VatClass[]): void {
+    const put = this.db.prepare('INSERT INTO vat_classes (code, rate_bp, label) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET rate_bp = excluded.rate_bp, label = excluded.label');
+    this.db.transaction(() => {
+      for (const vat of classes) put.run(vat.code, vat.rateBp, vat.label);
+    })();
+  }
+
+  /** Inserts or replaces items, all in one transaction: a scan never sees half of it. */
+  writeItems(items: Iterable<Omit<CatalogItem, 'vatRateBp'>>): number {
+    const put = this.db.prepare(
+      `INSERT INTO items (gtin, plu, names, price_minor, sold_by, variable_measure, vat_class, age_limit, search_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (gtin) DO UPDATE SET plu = excluded.plu, names = excluded.names, price_minor = excluded.price_minor,
+         sold_by = excluded.sold_by, variable_measure = excluded.variable_measure, vat_class = excluded.vat_class,
+         age_limit = excluded.age_limit, search_text = excluded.search_text`,
+    );
+    let written = 0;
+    this.db.transaction(() => {
+      for (const item of items) {
+        put.run(item.gtin, item.plu ?? null, JSON.stringify(item.name), item.priceMinor, item.soldBy, item.variableMeasure ? 1 : 0, item.vatClass, item.ageLimit ?? null, searchText(item.name));
+        written++;
+      }
+    })();
+    return written;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

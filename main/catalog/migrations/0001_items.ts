@@ -1,0 +1,33 @@
+import type { Migration } from '../../db/database';
+
+/** The price catalogue as the lane needs it for scanning: items keyed by GTIN-14, VAT classes. */
+export const migration0001Items: Migration = {
+  version: 1,
+  name: 'items and VAT classes',
+  up(db) {
+    db.exec(`
+      CREATE TABLE catalog_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE vat_classes (
+        code    TEXT PRIMARY KEY,
+        rate_bp INTEGER NOT NULL CHECK (rate_bp BETWEEN 0 AND 10000),
+        label   TEXT NOT NULL
+      );
+      CREATE TABLE items (
+        gtin             TEXT PRIMARY KEY CHECK (length(gtin) = 14 AND gtin NOT GLOB '*[^0-9]*'),
+        plu              TEXT CHECK (plu IS NULL OR plu NOT GLOB '*[^0-9]*'),
+        names            TEXT NOT NULL CHECK (json_valid(names) AND json_extract(names, '$.en') IS NOT NULL),
+        price_minor      INTEGER NOT NULL CHECK (price_minor >= 0),
+        sold_by          TEXT NOT NULL CHECK (sold_by IN ('unit', 'weight')),
+        variable_measure INTEGER NOT NULL DEFAULT 0 CHECK (variable_measure IN (0, 1)),
+        vat_class        TEXT NOT NULL REFERENCES vat_classes (code),
+        age_limit        INTEGER CHECK (age_limit IS NULL OR age_limit BETWEEN 1 AND 99),
+        -- lower-cased names in every language, for text search by store IT and shoppers
+        search_text      TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX items_by_plu ON items (plu) WHERE plu IS NOT NULL;
+    `);
+  },
+};

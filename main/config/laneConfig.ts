@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { languages } from '../../shared/i18n/languages';
+
+/**
+ * One terminal's configuration: which lane it is, where its devices are and where its
+ * data lives. Store IT writes it; the lane refuses to start on an invalid file and says
+ * which field is wrong.
+ */
+
+const serialPath = z.string().min(1, 'a serial device path such as /dev/ttyUSB0');
+const baudRate = z.number().int().positive().default(9600);
+
+export const scannerConfigSchema = z
+  .object({
+    driver: z.literal('serial'),
+    path: serialPath,
+    baudRate,
+    framing: z
+      .object({
+        prefix: z.string().max(8).default(''),
+        suffix: z.enum(['CR', 'LF', 'CRLF']).default('CR'),
+        aimIdentifiers: z.boolean().default(false),
+      })
+      .strict()
+      .default({ prefix: '', suffix: 'CR', aimIdentifiers: false }),
+  })
+  .strict();
+
+export const printerConfigSchema = z
+  .object({
+    driver: z.literal('escpos-serial'),
+    path: serialPath,
+    baudRate,
+    /** Characters per line in font A: 42 on 80 mm paper, 32 on 58 mm. */
+    columns: z.number().int().min(24).max(64).default(42),
+  })
+  .strict();
+
+export const paymentTerminalConfigSchema = z
+  .object({
+    driver: z.literal('tcp'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535),
+    /** How long a shopper may take at the terminal before the lane gives up waiting. */
+    timeoutSeconds: z.number().int().min(10).max(600).default(120),
+  })
+  .strict();
+
+export const laneConfigSchema = z
+  .object({
+    laneId: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'letters, digits, - or _, at most 16'),
+    storeName: z.string().min(1).max(64),
+    defaultLanguage: z.enum(languages).default('en'),
+    /** Folder for the catalogue, the journal and logs. Relative paths are relative to the config file. */
+    dataDir: z.string().min(1),
+    http: z
+      .object({
+        /** Loopback only by default: the kiosk page is for this terminal's screen. */
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(0),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 0 }),
+    devices: z
+      .object({
+        scanner: scannerConfigSchema,
+        printer: printerConfigSchema,
+        paymentTerminal: paymentTerminalConfigSchema,
+      })
+      .strict(),
+    log: z
+      .object({
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+export type LaneConfig = z.infer<typeof laneConfigSchema>;
+export type LaneConfigInput = z.input<typeof laneConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Parses and validates; every problem names its field, e.g. `devices.scanner.path: …`. */
+export function parseLaneConfig(value: unknown, file = 'lane configuration'): LaneConfig {
+  const result = laneConfigSchema.safeParse(value);
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+export function loadLaneConfig(file: string): LaneConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read as JSON: ${(error as Error).message}`]);
+  }
+  const config = parseLaneConfig(raw, file);
+  return { ...config, dataDir: resolve(dirname(file), config.dataDir) };
+}
+
+/** Where a lane keeps its files under `dataDir`. */
+export function lanePaths(config: Pick<LaneConfig, 'dataDir' | 'laneId'>) {
+  return {
+    catalog: resolve(config.dataDir, 'catalog.sqlite'),
+    journal: resolve(config.dataDir, `journal-${config.laneId}.sqlite`),
+    log: resolve(config.dataDir, 'logs', `lane-${config.laneId}.jsonl`),
+  };
+}

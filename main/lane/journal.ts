@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { Sale } from '../../shared/checkout/sale';
+import { saleTotalMinor } from '../../shared/checkout/sale';
+import { openDatabase, type Db } from '../db/database';
+import { journalMigrations } from './migrations';
+
+export interface SavedState {
+  readonly eventSeq: number;
+  readonly state: string;
+  readonly snapshot: unknown;
+}
+
+export interface JournalEntry {
+  readonly at: number;
+  /** The event the statechart processed (or `xstate.*` for internal ones). */
+  readonly event: { readonly type: string } & Record<string, unknown>;
+  readonly saleId: string | null;
+  /** Dotted state path after the event. */
+  readonly state: string;
+  /** The persisted statechart snapshot after the event. */
+  readonly snapshot: unknown;
+  /** Set when this event closed a sale: it goes to the outbox in the same transaction. */
+  readonly closedSale?: Sale | undefined;
+}
+
+export interface OutboxRow {
+  readonly saleId: string;
+  readonly saleNumber: number;
+  readonly status: 'completed' | 'cancelled';
+  readonly totalMinor: number;
+  readonly closedAt: number;
+  readonly sale: Sale;
+  readonly sentAt: number | null;
+}
+
+/**
+ * The lane's durable record. Each `commit` is one SQLite transaction with
+ * synchronous=FULL: the event, the statechart snapshot after it and (when a sale
+ * closed) its outbox row are on disk together before anyone is shown the change.
+ */
+export class Journal {
+  readonly epoch: string;
+  readonly #insertEvent: Statement;
+  readonly #saveState: Statement;
+  readonly #insertOutbox: Statement;
+  readonly #commit: (entry: JournalEntry) => number;
+
+  constructor(readonly db: Db) {
+    this.epoch = this.#ensureEpoch();
+    this.#insertEvent = db.prepare('INSERT INTO events (at, type, sale_id, state, payload) VALUES (?, ?, ?, ?, ?)');
+    this.#saveState = db.prepare(
+      `INSERT INTO lane_state (id, event_seq, state, snapshot, updated_at) VALUES (1, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET event_seq = excluded.event_seq, state = excluded.state, snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
+    );
+    // OR IGNORE: re-committing an already closed sale (e.g. after a restore) must not fail the event.
+    this.#insertOutbox = db.prepare(
+      'INSERT OR IGNORE INTO outbox (sale_id, sale_number, status, total_minor, closed_at, payload) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#commit = db.transaction((entry: JournalEntry) => {
+      const seq = Number(this.#insertEvent.run(entry.at, entry.event.type, entry.saleId, entry.state, JSON.stringify(entry.event)).lastInsertRowid);
+      this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
+      const sale = entry.closedSale;
+      if (sale && sale.status !== 'open') {
+        this.#insertOutbox.run(sale.id, sale.number, sale.status, saleTotalMinor(sale.lines), sale.closedAt ?? entry.at, JSON.stringify(sale));
+      }
+      return seq;
+    });
+  }
+
+  static open(path: string): Journal {
+    return new Journal(openDatabase(path, journalMigrations, { synchronous: 'FULL' }));
+  }
+
+  #ensureEpoch(): string {
+    const row = this.db.prepare("SELECT value FROM lane_meta WHERE key = 'epoch'").get() as { value: string } | undefined;
+    if (row) return row.value;
+    const epoch = randomBytes(4).toString('hex');
+    this.db.prepare("INSERT INTO lane_meta (key, value) VALUES ('epoch', ?), ('created_at', ?)").run(epoch, String(Date.now()));
+    return epoch;
+  }
+
+  /** Returns the event's sequence number once it is on disk. */
+  commit(entry: JournalEntry): number {
+    return this.#commit(entry);
+  }
+
+  loadState(): SavedState | undefined {
+    const row = this.db.prepare('SELECT event_seq, state, snapshot FROM lane_state WHERE id = 1').get() as { event_seq: number; state: string; snapshot: string } | undefined;
+    return row ? { eventSeq: row.event_seq, state: row.state, snapshot: JSON.parse(row.snapshot) } : undefined;
+  }
+
+  /** Keeps a snapshot this version could not restore, so an assistant can still see the basket. */
+  quarantine(snapshot: unknown, error: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO quarantined_state (at, error, snapshot) VALUES (?, ?, ?)').run(Date.now(), error, JSON.stringify(snapshot));
+      this.db.prepare('DELETE FROM lane_state WHERE id = 1').run();
+    })();
+  }
+
+  /** The highest sale number ever closed here, so numbering continues after a lost state. */
+  lastClosedSaleNumber(): number {
+    return (this.db.prepare('SELECT coalesce(max(sale_number), 0) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  outbox(options: { unsentOnly?: boolean; limit?: number } = {}): OutboxRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT sale_id, sale_number, status, total_minor, closed_at, payload, sent_at FROM outbox
+         ${options.unsentOnly ? 'WHERE sent_at IS NULL' : ''} ORDER BY sale_number LIMIT ?`,
+      )
+      .all(options.limit ?? 1000) as { sale_id: string; sale_number: number; status: 'completed' | 'cancelled'; total_minor: number; closed_at: number; payload: string; sent_at: number | null }[];
+    return rows.map((row) => ({
+      saleId: row.sale_id,
+      saleNumber: row.sale_number,
+      status: row.status,
+      totalMinor: row.total_minor,
+      closedAt: row.closed_at,
+      sale: JSON.parse(row.payload) as Sale,
+      sentAt: row.sent_at,
+    }));
+  }
+
+  recentEvents(limit = 50): { seq: number; at: number; type: string; saleId: string | null; state: string }[] {
+    return (
+      this.db.prepare('SELECT seq, at, type, sale_id AS saleId, state FROM events ORDER BY seq DESC LIMIT ?').all(limit) as {
+        seq: number;
+        at: number;
+        type: string;
+        saleId: string | null;
+        state: string;
+      }[]
+    ).reverse();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,259 @@
+import { createActor, fromPromise, type Actor, type AnyEventObject, type InspectionEvent } from 'xstate';
+import { decodeBarcode, type RestrictedTemplate } from '../../shared/barcode';
+import type { LaneService } from '../../shared/bridge/laneService';
+import { stateToPath, type LaneView, type ScanTrace } from '../../shared/bridge/laneView';
+import type { CheckoutEvent } from '../../shared/checkout/events';
+import { checkoutMachine, type CheckoutContext, type LaneInfo, type PrintResult } from '../../shared/checkout/machine';
+import { itemCount, priceScan, saleTotalMinor, type ScanOutcome } from '../../shared/checkout/sale';
+import type { DeviceRole } from '../../shared/devices';
+import { Emitter, type Disposable } from '../../shared/event';
+import type { Logger } from '../../shared/log';
+import { buildReceiptDocument } from '../../shared/receipt/buildReceipt';
+import type { CatalogStore } from '../catalog/catalogStore';
+import type { Journal } from './journal';
+import type { LaneDevices, ScanInput } from './ports';
+
+export interface LaneRuntimeOptions {
+  readonly lane: Omit<LaneInfo, 'epoch'>;
+  readonly restrictedTemplate: RestrictedTemplate | null;
+  readonly catalog: CatalogStore;
+  readonly journal: Journal;
+  readonly devices: LaneDevices;
+  readonly log: Logger;
+}
+
+type CheckoutActor = Actor<typeof checkoutMachine>;
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across processes on one machine. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * One lane, composed: devices → events → the checkout statechart → journal → screens.
+ *
+ * The order on every change is fixed: the statechart processes an event, the journal
+ * commits the event and the new snapshot (synchronous=FULL), and only then is the view
+ * published to screens. A power cut at any point loses nothing a shopper has seen.
+ */
+export class LaneRuntime {
+  readonly #options: LaneRuntimeOptions;
+  readonly #log: Logger;
+  readonly #onView = new Emitter<LaneView>();
+  readonly onView = this.#onView.event;
+  readonly #subscriptions: Disposable[] = [];
+  #actor: CheckoutActor | undefined;
+  #view: LaneView | undefined;
+  /** The event being processed, captured by the inspector for the journal. */
+  #currentEvent: AnyEventObject | undefined;
+  #pendingTrace: Omit<ScanTrace, 'committedAt' | 'publishedAt'> | undefined;
+  #traceSeq = 0;
+  #lastOutboxedSaleId: string | undefined;
+  #restored = false;
+
+  constructor(options: LaneRuntimeOptions) {
+    this.#options = options;
+    this.#log = options.log;
+  }
+
+  /** The lane as a bridge service for screens. */
+  readonly service: LaneService = {
+    getView: async () => this.view,
+    sendEvent: async ({ event }) => {
+      const actor = this.#requireActor();
+      const accepted = actor.getSnapshot().can(event);
+      if (!accepted) this.#log.info({ event: event.type, state: this.view.state }, 'screen event ignored in this state');
+      actor.send(event);
+      return { accepted };
+    },
+  };
+
+  get view(): LaneView {
+    if (!this.#view) throw new Error('lane runtime not started');
+    return this.#view;
+  }
+
+  get lane(): LaneInfo {
+    return { ...this.#options.lane, epoch: this.#options.journal.epoch };
+  }
+
+  /** True when this start resumed a saved state (e.g. after a crash or power cut). */
+  get restored(): boolean {
+    return this.#restored;
+  }
+
+  async start(): Promise<void> {
+    const { journal, devices } = this.#options;
+    const lane = this.lane;
+    const machine = this.#provideActors();
+    const inspect = (event: InspectionEvent) => {
+      if (event.type === '@xstate.event' && this.#actor && event.actorRef === this.#actor) this.#currentEvent = event.event;
+    };
+
+    const saved = journal.loadState();
+    let actor: CheckoutActor | undefined;
+    if (saved) {
+      try {
+        // Configuration may have changed since the snapshot was taken (store name, language); the lane follows it.
+        const snapshot = saved.snapshot as { context: CheckoutContext };
+        const patched = { ...snapshot, context: { ...snapshot.context, lane } };
+        actor = createActor(machine, { snapshot: patched as never, input: { lane }, inspect });
+        this.#restored = true;
+        this.#lastOutboxedSaleId = snapshot.context.closedSale?.id;
+        this.#log.info({ state: saved.state, eventSeq: saved.eventSeq }, 'lane state restored from journal');
+      } catch (error) {
+        journal.quarantine(saved.snapshot, String(error));
+        this.#log.error({ error: String(error), state: saved.state }, 'saved lane state could not be restored; kept in quarantined_state for an assistant');
+        actor = undefined;
+      }
+    }
+    actor ??= createActor(machine, { input: { lane, lastSaleNumber: journal.lastClosedSaleNumber() }, inspect });
+    this.#actor = actor;
+    actor.subscribe({
+      next: () => this.#onSnapshot(),
+      error: (error) => this.#log.error({ error: String(error) }, 'checkout statechart error'),
+    });
+    actor.start();
+    if (this.#restored) actor.send({ type: 'lane.restored' });
+
+    this.#wireDevices(devices);
+    await Promise.all(
+      (Object.entries(devices) as [DeviceRole, LaneDevices[DeviceRole]][]).map(([role, device]) =>
+        device.start().catch((error: unknown) => this.#log.error({ device: role, error: String(error) }, 'device failed to start')),
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
+    const { devices } = this.#options;
+    await Promise.all(Object.values(devices).map((device) => device.stop().catch(() => undefined)));
+    this.#actor?.stop();
+    this.#onView.dispose();
+  }
+
+  #requireActor(): CheckoutActor {
+    if (!this.#actor) throw new Error('lane runtime not started');
+    return this.#actor;
+  }
+
+  #send(event: CheckoutEvent): void {
+    this.#requireActor().send(event);
+  }
+
+  /** Gives the statechart its I/O: the payment terminal and the receipt printer. */
+  #provideActors() {
+    const { devices, log } = this.#options;
+    return checkoutMachine.provide({
+      actors: {
+        authorizePayment: fromPromise(async ({ input, signal }) => {
+          log.info({ reference: input.reference, amountMinor: input.amountMinor }, 'payment requested');
+          const outcome = await devices.paymentTerminal.authorize(input, signal);
+          log.info({ reference: input.reference, outcome: outcome.kind }, 'payment outcome');
+          return outcome;
+        }),
+        cancelPayment: fromPromise(async ({ input }) => {
+          log.info({ reference: input.reference }, 'payment cancel requested by shopper');
+          const outcome = await devices.paymentTerminal.cancel(input.reference);
+          log.info({ reference: input.reference, outcome: outcome.kind }, 'payment outcome after cancel');
+          return outcome;
+        }),
+        printReceipt: fromPromise(async ({ input }): Promise<PrintResult> => {
+          const result = await devices.printer.print(buildReceiptDocument(input.sale, input.lane));
+          if (result.ok) return { ok: true };
+          log.warn({ saleId: input.sale.id, reason: result.error.reason, detail: result.error.detail, stage: result.error.stage }, 'receipt not printed');
+          return { ok: false, reason: result.error.reason };
+        }),
+      },
+    });
+  }
+
+  #wireDevices(devices: LaneDevices): void {
+    for (const role of Object.keys(devices) as DeviceRole[]) {
+      const device = devices[role];
+      this.#send({ type: 'device.statusChanged', role, status: device.status });
+      this.#subscriptions.push(
+        device.onStatus((status) => {
+          this.#log.info({ device: role, status }, 'device status');
+          this.#send({ type: 'device.statusChanged', role, status });
+        }),
+      );
+    }
+    this.#subscriptions.push(
+      devices.scanner.onScan((scan) => this.#onScan(scan)),
+      devices.scanner.onGarbage(({ reason, byteCount }) => this.#log.warn({ device: 'scanner', reason, byteCount }, 'unreadable bytes from scanner discarded')),
+    );
+  }
+
+  #onScan(scan: ScanInput): void {
+    const outcome = this.#resolveScan(scan.data);
+    this.#pendingTrace = { id: ++this.#traceSeq, firstByteAt: scan.firstByteAt, receivedAt: scan.receivedAt, decodedAt: preciseNow() };
+    this.#send({ type: 'scanner.scanned', code: scan.data, outcome });
+  }
+
+  /** Barcode → catalogue → priced outcome. Never throws: a broken scan is an outcome. */
+  #resolveScan(code: string): ScanOutcome {
+    const { catalog, restrictedTemplate, lane, log } = this.#options;
+    const decoded = decodeBarcode(code, { currency: lane.currency, restrictedTemplate });
+    if (!decoded.ok) {
+      log.warn({ code, reason: decoded.error.reason, detail: decoded.error.detail, symbology: decoded.error.symbology }, 'barcode rejected');
+      return { kind: 'rejected', reason: decoded.error.reason };
+    }
+    const barcode = decoded.value;
+    let item;
+    try {
+      item = catalog.lookup(barcode.lookupGtin);
+    } catch (error) {
+      log.error({ code, gtin: barcode.lookupGtin, error: String(error) }, 'catalogue lookup failed');
+    }
+    const outcome = priceScan({ scannedCode: code, lookupGtin: barcode.lookupGtin, priceMinor: barcode.priceMinor, weightGrams: barcode.weightGrams }, item);
+    if (outcome.kind === 'unknownItem') log.info({ code, gtin: barcode.lookupGtin }, 'item not in catalogue');
+    return outcome;
+  }
+
+  /** Commit, then publish. Runs synchronously inside every statechart step. */
+  #onSnapshot(): void {
+    const actor = this.#requireActor();
+    const snapshot = actor.getSnapshot();
+    const context = snapshot.context;
+    const state = stateToPath(snapshot.value);
+    const event = this.#currentEvent ?? { type: 'xstate.init' };
+    this.#currentEvent = undefined;
+    const closedSale = context.closedSale && context.closedSale.id !== this.#lastOutboxedSaleId ? context.closedSale : undefined;
+
+    let seq: number;
+    try {
+      seq = this.#options.journal.commit({
+        at: Date.now(),
+        event,
+        saleId: context.sale?.id ?? context.closedSale?.id ?? null,
+        state,
+        snapshot: actor.getPersistedSnapshot(),
+        closedSale,
+      });
+    } catch (error) {
+      // Not on disk means not shown: the screen keeps the last committed view.
+      this.#log.error({ error: String(error), event: event.type, state }, 'journal commit failed; change not published');
+      return;
+    }
+    if (closedSale) {
+      this.#lastOutboxedSaleId = closedSale.id;
+      this.#log.info({ saleId: closedSale.id, number: closedSale.number, status: closedSale.status, totalMinor: saleTotalMinor(closedSale.lines) }, 'sale closed');
+    }
+    const committedAt = preciseNow();
+
+    const trace = this.#pendingTrace && event.type === 'scanner.scanned' ? this.#pendingTrace : undefined;
+    if (trace) this.#pendingTrace = undefined;
+    const lines = context.sale?.lines ?? [];
+    this.#view = {
+      // The journal's sequence number: it keeps rising across restarts, so a screen never mistakes a new view for a stale one.
+      version: seq,
+      state,
+      context,
+      totalMinor: saleTotalMinor(lines),
+      itemCount: itemCount(lines),
+      trace: trace ? { ...trace, committedAt, publishedAt: preciseNow() } : undefined,
+    };
+    this.#onView.fire(this.#view);
+  }
+}

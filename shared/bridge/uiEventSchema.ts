@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { languages } from '../i18n/languages';
+import type { UiEvent } from '../checkout/events';
+
+const bare = <T extends UiEvent['type']>(type: T) => z.object({ type: z.literal(type) }).strict();
+
+/**
+ * The only events a screen may send. Anything else (a forged `scanner.scanned`, an
+ * unknown language, extra fields) is refused at the bridge before it reaches the statechart.
+ */
+export const uiEventSchema = z.discriminatedUnion('type', [
+  bare('ui.start'),
+  z.object({ type: z.literal('ui.setLanguage'), language: z.enum(languages) }).strict(),
+  bare('ui.pay'),
+  bare('ui.cancelSale'),
+  bare('ui.confirmCancel'),
+  bare('ui.dismiss'),
+  bare('ui.cancelPayment'),
+  bare('ui.retryPayment'),
+  bare('ui.backToBasket'),
+  bare('ui.reprint'),
+  bare('ui.finish'),
+]);
+
+// Compile-time check that the schema and the UiEvent union describe the same events.
+type SchemaEvent = z.infer<typeof uiEventSchema>;
+export type _UiEventSchemaCoversUnion = [UiEvent] extends [SchemaEvent] ? ([SchemaEvent] extends [UiEvent] ? true : never) : never;
+const _check: _UiEventSchemaCoversUnion = true;
+void _check;

@@ -1,0 +1,38 @@
+import type { DeviceRole, DeviceStatus } from '../devices';
+import type { Language } from '../i18n/languages';
+import type { ScanOutcome } from './sale';
+
+/**
+ * Every event the checkout statechart accepts, dot-namespaced by who sends it.
+ * `ui.*` events come from the shopper's screen (untrusted: validated at the bridge);
+ * the others come from the lane runtime on behalf of devices.
+ */
+export type UiEvent =
+  | { readonly type: 'ui.start' }
+  | { readonly type: 'ui.setLanguage'; readonly language: Language }
+  | { readonly type: 'ui.pay' }
+  | { readonly type: 'ui.cancelSale' }
+  | { readonly type: 'ui.confirmCancel' }
+  | { readonly type: 'ui.dismiss' }
+  | { readonly type: 'ui.cancelPayment' }
+  | { readonly type: 'ui.retryPayment' }
+  | { readonly type: 'ui.backToBasket' }
+  | { readonly type: 'ui.reprint' }
+  | { readonly type: 'ui.finish' };
+
+export type UiEventType = UiEvent['type'];
+
+export type DeviceEvent =
+  | {
+      readonly type: 'scanner.scanned';
+      /** What the scanner sent, verbatim. */
+      readonly code: string;
+      readonly outcome: ScanOutcome;
+    }
+  | { readonly type: 'device.statusChanged'; readonly role: DeviceRole; readonly status: DeviceStatus };
+
+export type LaneEvent =
+  /** Sent once after the lane restarts from its journal, so states with timers restart them. */
+  { readonly type: 'lane.restored' };
+
+export type CheckoutEvent = UiEvent | DeviceEvent | LaneEvent;

@@ -1,0 +1,376 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type { DeviceRole, DeviceStatus } from '../devices';
+import type { Language } from '../i18n/languages';
+import type { PaymentFailure, PaymentOutcome, PaymentRequest } from '../payment';
+import type { CheckoutEvent } from './events';
+import { addLine, saleId, saleTotalMinor, type Sale } from './sale';
+
+/** Who this lane is; fixed by the terminal's configuration. */
+export interface LaneInfo {
+  readonly laneId: string;
+  readonly storeName: string;
+  readonly currency: string;
+  readonly defaultLanguage: Language;
+  /**
+   * Random id of this lane's database, made when it was created. It keeps sale ids unique
+   * even if a lane is reinstalled and its sale numbers start again.
+   */
+  readonly epoch: string;
+}
+
+/** A message the shopper must see and dismiss (or that goes away with the next scan). */
+export type Notice =
+  | { readonly kind: 'unknownItem'; readonly code: string }
+  | { readonly kind: 'rejectedBarcode'; readonly code: string; readonly reason: string }
+  | { readonly kind: 'needsWeighing'; readonly code: string; readonly name: Sale['lines'][number]['name'] }
+  | { readonly kind: 'finishPaymentFirst' }
+  | { readonly kind: 'paymentCancelled' };
+
+export interface PaymentAttempt {
+  readonly attempt: number;
+  readonly reference: string;
+  readonly amountMinor: number;
+  readonly failure?: PaymentFailure | undefined;
+}
+
+export type ReceiptState =
+  | { readonly status: 'printing' }
+  | { readonly status: 'printed' }
+  | { readonly status: 'failed'; readonly reason: string };
+
+export interface CheckoutContext {
+  readonly lane: LaneInfo;
+  /** The number of the last sale this lane started; the next sale gets one more. */
+  readonly lastSaleNumber: number;
+  readonly language: Language;
+  /** The open sale, if the shopper has scanned anything. */
+  readonly sale: Sale | null;
+  /** The last closed sale (completed or cancelled): shown on the receipt screen and written to the outbox. */
+  readonly closedSale: Sale | null;
+  readonly notice: Notice | null;
+  readonly devices: Readonly<Record<DeviceRole, DeviceStatus>>;
+  readonly payment: PaymentAttempt | null;
+  readonly receipt: ReceiptState | null;
+}
+
+export interface CheckoutInput {
+  readonly lane: LaneInfo;
+  readonly lastSaleNumber?: number;
+}
+
+export interface PrintRequest {
+  readonly sale: Sale;
+  readonly lane: LaneInfo;
+}
+
+export type PrintResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** Devices the lane cannot sell without; while any is down between sales, the lane is out of service. */
+export const requiredDevices: readonly DeviceRole[] = ['scanner', 'printer', 'paymentTerminal'];
+
+const closedDevice: DeviceStatus = { kind: 'closed' };
+
+function startSale(context: CheckoutContext, now: number): { sale: Sale; lastSaleNumber: number } {
+  const number = context.lastSaleNumber + 1;
+  return {
+    lastSaleNumber: number,
+    sale: {
+      id: saleId(context.lane.laneId, context.lane.epoch, number),
+      number,
+      startedAt: now,
+      lines: [],
+      nextLineId: 1,
+      status: 'open',
+      payments: [],
+      language: context.language,
+    },
+  };
+}
+
+/**
+ * The checkout flow of one lane: the single source of truth for what the shopper sees and
+ * may do. Devices and the screen only send events; I/O is done by the actors the lane
+ * runtime provides (`authorizePayment`, `cancelPayment`, `printReceipt`).
+ *
+ * Persistence: the lane runtime saves `getPersistedSnapshot()` after every event, before
+ * the screen is updated. On restore XState re-runs invoked actors, so payment actors must be
+ * idempotent by reference (terminals re-attach to the same transaction) and a receipt that
+ * was printing is printed again. Delayed transitions are not restored by XState: states with
+ * timers re-enter themselves on `lane.restored`.
+ */
+export const checkoutMachine = setup({
+  types: {
+    context: {} as CheckoutContext,
+    events: {} as CheckoutEvent,
+    input: {} as CheckoutInput,
+  },
+  actors: {
+    authorizePayment: fromPromise<PaymentOutcome, PaymentRequest>(async () => {
+      throw new Error('authorizePayment is provided by the lane runtime');
+    }),
+    cancelPayment: fromPromise<PaymentOutcome, { reference: string }>(async () => {
+      throw new Error('cancelPayment is provided by the lane runtime');
+    }),
+    printReceipt: fromPromise<PrintResult, PrintRequest>(async () => {
+      throw new Error('printReceipt is provided by the lane runtime');
+    }),
+  },
+  delays: {
+    /** An untouched lane with an empty basket goes back to the welcome screen. */
+    emptyBasketTimeout: 60_000,
+    /** Thank-you screen, long enough to take the receipt. */
+    thankYouTimeout: 15_000,
+    /** A receipt problem stays up longer: the shopper may want to call someone. */
+    receiptProblemTimeout: 45_000,
+  },
+  guards: {
+    requiredDeviceDown: ({ context }) => requiredDevices.some((role) => context.devices[role].kind !== 'ready'),
+    requiredDevicesUp: ({ context }) => requiredDevices.every((role) => context.devices[role].kind === 'ready'),
+    scannedItem: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'item',
+    scannedUnknown: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'unknownItem',
+    scannedNeedsWeighing: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'needsWeighing',
+    basketHasItems: ({ context }) => (context.sale?.lines.length ?? 0) > 0,
+    basketEmpty: ({ context }) => (context.sale?.lines.length ?? 0) === 0,
+    approved: (_, outcome: PaymentOutcome) => outcome.kind === 'approved',
+    cancelled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled',
+    printed: (_, result: PrintResult) => result.ok,
+  },
+  actions: {
+    recordDeviceStatus: assign({
+      devices: ({ context, event }) => (event.type === 'device.statusChanged' ? { ...context.devices, [event.role]: event.status } : context.devices),
+    }),
+    setLanguage: assign({
+      language: ({ context, event }) => (event.type === 'ui.setLanguage' ? event.language : context.language),
+    }),
+    addScannedItem: assign(({ context, event }) => {
+      if (event.type !== 'scanner.scanned' || event.outcome.kind !== 'item') return {};
+      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      return { ...started, sale: addLine(started.sale, event.outcome.line), notice: null };
+    }),
+    noteScanProblem: assign({
+      notice: ({ event }): Notice | null => {
+        if (event.type !== 'scanner.scanned') return null;
+        const { outcome, code } = event;
+        switch (outcome.kind) {
+          case 'unknownItem':
+            return { kind: 'unknownItem', code };
+          case 'needsWeighing':
+            return { kind: 'needsWeighing', code, name: outcome.name };
+          case 'rejected':
+            return { kind: 'rejectedBarcode', code, reason: outcome.reason };
+          case 'item':
+            return null;
+        }
+      },
+    }),
+    noteFinishPaymentFirst: assign({ notice: (): Notice => ({ kind: 'finishPaymentFirst' }) }),
+    clearNotice: assign({ notice: null }),
+    resetForNextShopper: assign(({ context }) => ({
+      sale: null,
+      notice: null,
+      payment: null,
+      receipt: null,
+      language: context.lane.defaultLanguage,
+    })),
+    cancelSale: assign(({ context }) => {
+      if (!context.sale) return { sale: null };
+      return { closedSale: { ...context.sale, status: 'cancelled' as const, closedAt: Date.now(), language: context.language }, sale: null };
+    }),
+    beginPaymentAttempt: assign({
+      payment: ({ context }): PaymentAttempt => {
+        const attempt = (context.payment?.attempt ?? 0) + 1;
+        const sale = context.sale!;
+        return { attempt, reference: `${sale.id}-P${attempt}`, amountMinor: saleTotalMinor(sale.lines) };
+      },
+      notice: null,
+    }),
+    recordPaymentFailure: assign({
+      payment: ({ context }, outcome: PaymentOutcome): PaymentAttempt | null =>
+        context.payment && outcome.kind !== 'approved' && outcome.kind !== 'cancelled' ? { ...context.payment, failure: outcome } : context.payment,
+    }),
+    recordPaymentUnavailable: assign({
+      payment: ({ context }, detail: string): PaymentAttempt | null =>
+        context.payment ? { ...context.payment, failure: { kind: 'unavailable', reference: context.payment.reference, detail } } : null,
+    }),
+    // The attempt counter stays, so the next attempt gets a fresh reference.
+    notePaymentCancelled: assign({ notice: (): Notice => ({ kind: 'paymentCancelled' }) }),
+    completeSale: assign(({ context }, outcome: PaymentOutcome) => {
+      const sale = context.sale!;
+      if (outcome.kind !== 'approved') return {};
+      const now = Date.now();
+      const completed: Sale = {
+        ...sale,
+        status: 'completed',
+        closedAt: now,
+        language: context.language,
+        payments: [
+          ...sale.payments,
+          { tender: 'card', reference: outcome.reference, amountMinor: outcome.amountMinor, authCode: outcome.authCode, maskedPan: outcome.maskedPan, scheme: outcome.scheme, at: now },
+        ],
+      };
+      return { sale: null, closedSale: completed, payment: null, notice: null, receipt: { status: 'printing' } as ReceiptState };
+    }),
+    markPrinting: assign({ receipt: (): ReceiptState => ({ status: 'printing' }) }),
+    markPrinted: assign({ receipt: (): ReceiptState => ({ status: 'printed' }) }),
+    markPrintFailed: assign({
+      receipt: (_, reason: string): ReceiptState => ({ status: 'failed', reason }),
+    }),
+  },
+}).createMachine({
+  id: 'checkout',
+  context: ({ input }) => ({
+    lane: input.lane,
+    lastSaleNumber: input.lastSaleNumber ?? 0,
+    language: input.lane.defaultLanguage,
+    sale: null,
+    closedSale: null,
+    notice: null,
+    devices: { scanner: closedDevice, printer: closedDevice, paymentTerminal: closedDevice },
+    payment: null,
+    receipt: null,
+  }),
+  initial: 'idle',
+  on: {
+    'device.statusChanged': { actions: 'recordDeviceStatus' },
+    'ui.setLanguage': { actions: 'setLanguage' },
+  },
+  states: {
+    /** Welcome screen: waiting for a shopper. */
+    idle: {
+      entry: 'resetForNextShopper',
+      always: { guard: 'requiredDeviceDown', target: 'outOfService' },
+      on: {
+        'ui.start': 'scanning',
+        'scanner.scanned': [
+          { guard: 'scannedItem', target: 'scanning.ready', actions: 'addScannedItem' },
+          { guard: 'scannedUnknown', target: 'scanning.unknownItem', actions: 'noteScanProblem' },
+          { guard: 'scannedNeedsWeighing', target: 'scanning.needsWeighing', actions: 'noteScanProblem' },
+          { target: 'scanning.rejectedBarcode', actions: 'noteScanProblem' },
+        ],
+      },
+    },
+
+    /** Between sales with a required device missing or faulty: the lane does not invite shoppers. */
+    outOfService: {
+      always: { guard: 'requiredDevicesUp', target: 'idle' },
+    },
+
+    /** Scanning items into the basket. */
+    scanning: {
+      initial: 'ready',
+      on: {
+        'scanner.scanned': [
+          { guard: 'scannedItem', target: '.ready', actions: 'addScannedItem' },
+          { guard: 'scannedUnknown', target: '.unknownItem', actions: 'noteScanProblem' },
+          { guard: 'scannedNeedsWeighing', target: '.needsWeighing', actions: 'noteScanProblem' },
+          { target: '.rejectedBarcode', actions: 'noteScanProblem' },
+        ],
+        'ui.cancelSale': [{ guard: 'basketEmpty', target: 'idle' }, { target: '.confirmingCancel' }],
+      },
+      states: {
+        ready: {
+          on: {
+            'ui.pay': { guard: 'basketHasItems', target: '#checkout.payment' },
+            'lane.restored': { target: 'ready', reenter: true },
+          },
+          after: {
+            emptyBasketTimeout: { guard: 'basketEmpty', target: '#checkout.idle' },
+          },
+        },
+        unknownItem: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        rejectedBarcode: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        needsWeighing: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        paymentCancelled: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        confirmingCancel: {
+          on: {
+            'ui.confirmCancel': { target: '#checkout.idle', actions: 'cancelSale' },
+            'ui.dismiss': 'ready',
+          },
+        },
+      },
+    },
+
+    /** The card terminal has the amount; the shopper pays there. */
+    payment: {
+      initial: 'authorizing',
+      on: {
+        // Scans during payment are not added: the amount is already on the terminal.
+        'scanner.scanned': { actions: 'noteFinishPaymentFirst' },
+        'ui.dismiss': { actions: 'clearNotice' },
+      },
+      states: {
+        authorizing: {
+          entry: 'beginPaymentAttempt',
+          invoke: {
+            src: 'authorizePayment',
+            input: ({ context }) => ({ reference: context.payment!.reference, amountMinor: context.payment!.amountMinor, currency: context.lane.currency }),
+            onDone: [
+              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              { guard: { type: 'cancelled', params: ({ event }) => event.output }, target: '#checkout.scanning.paymentCancelled', actions: 'notePaymentCancelled' },
+              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+            ],
+            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+          },
+          on: { 'ui.cancelPayment': 'cancelling' },
+        },
+        /**
+         * The shopper asked to cancel. The terminal may have approved the card a moment earlier,
+         * so the lane waits for the transaction's final outcome instead of assuming it is cancelled.
+         */
+        cancelling: {
+          invoke: {
+            src: 'cancelPayment',
+            input: ({ context }) => ({ reference: context.payment!.reference }),
+            onDone: [
+              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              { guard: { type: 'cancelled', params: ({ event }) => event.output }, target: '#checkout.scanning.paymentCancelled', actions: 'notePaymentCancelled' },
+              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+            ],
+            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+          },
+        },
+        /** Declined, timed out or terminal unavailable: try again, or go back to the basket. */
+        failed: {
+          on: {
+            'ui.retryPayment': 'authorizing',
+            'ui.backToBasket': '#checkout.scanning',
+          },
+        },
+      },
+    },
+
+    /** The sale is complete and paid: print the receipt and thank the shopper. */
+    receipt: {
+      initial: 'printing',
+      states: {
+        printing: {
+          entry: 'markPrinting',
+          invoke: {
+            src: 'printReceipt',
+            input: ({ context }) => ({ sale: context.closedSale!, lane: context.lane }),
+            onDone: [
+              { guard: { type: 'printed', params: ({ event }) => event.output }, target: 'done', actions: 'markPrinted' },
+              { target: 'printFailed', actions: { type: 'markPrintFailed', params: ({ event }) => (event.output.ok ? '' : event.output.reason) } },
+            ],
+            onError: { target: 'printFailed', actions: { type: 'markPrintFailed', params: ({ event }) => String(event.error) } },
+          },
+        },
+        done: {
+          on: { 'ui.finish': '#checkout.idle', 'lane.restored': { target: 'done', reenter: true } },
+          after: { thankYouTimeout: '#checkout.idle' },
+        },
+        /** The sale is paid and recorded; only the paper failed. */
+        printFailed: {
+          on: {
+            'ui.reprint': 'printing',
+            'ui.finish': '#checkout.idle',
+            'lane.restored': { target: 'printFailed', reenter: true },
+          },
+          after: { receiptProblemTimeout: '#checkout.idle' },
+        },
+      },
+    },
+  },
+});
+
+export type CheckoutMachine = typeof checkoutMachine;

@@ -1,0 +1,160 @@
+import type { CatalogItem } from '../catalog/item';
+import type { LocalizedText, Language } from '../i18n/languages';
+import { priceForWeight } from '../money';
+
+/** How a line's price was reached. */
+export type LinePricing =
+  /** catalogue price × quantity */
+  | 'unit'
+  /** catalogue price per kg × weight from the label */
+  | 'weight'
+  /** price printed into the barcode by a service-counter scale */
+  | 'label';
+
+/** One line of the basket. Prices are frozen when the item is scanned. */
+export interface BasketLine {
+  readonly lineId: number;
+  /** The catalogue key the item was found under. */
+  readonly gtin: string;
+  /** Exactly what the scanner sent, for the journal and audit. */
+  readonly scannedCode: string;
+  readonly name: LocalizedText;
+  readonly pricing: LinePricing;
+  readonly quantity: number;
+  readonly weightGrams?: number | undefined;
+  /** Per piece, or per kg for weighed items. */
+  readonly unitPriceMinor: number;
+  /** What this line costs, VAT included. */
+  readonly priceMinor: number;
+  readonly vatClass: string;
+  readonly vatRateBp: number;
+  readonly ageLimit?: number | undefined;
+}
+
+export type NewLine = Omit<BasketLine, 'lineId'>;
+
+export interface PaymentRecord {
+  readonly tender: 'card';
+  readonly reference: string;
+  readonly amountMinor: number;
+  readonly authCode: string;
+  readonly maskedPan: string;
+  readonly scheme?: string | undefined;
+  readonly at: number;
+}
+
+export interface Sale {
+  /** Globally unique: lane id, the lane database's epoch and the sale number. */
+  readonly id: string;
+  /** Lane-local sequence number; gaps at the store mean a missing sale. */
+  readonly number: number;
+  readonly startedAt: number;
+  readonly lines: readonly BasketLine[];
+  readonly nextLineId: number;
+  readonly status: 'open' | 'completed' | 'cancelled';
+  readonly closedAt?: number | undefined;
+  readonly payments: readonly PaymentRecord[];
+  /** The shopper's language when the sale closed (the receipt prints in it). */
+  readonly language: Language;
+}
+
+export function saleId(laneId: string, laneEpoch: string, saleNumber: number): string {
+  return `${laneId}-${laneEpoch}-${String(saleNumber).padStart(6, '0')}`;
+}
+
+export function saleTotalMinor(lines: readonly BasketLine[]): number {
+  let total = 0;
+  for (const line of lines) total += line.priceMinor;
+  return total;
+}
+
+export function itemCount(lines: readonly BasketLine[]): number {
+  let count = 0;
+  for (const line of lines) count += line.pricing === 'unit' ? line.quantity : 1;
+  return count;
+}
+
+export interface VatBreakdownRow {
+  readonly vatClass: string;
+  readonly rateBp: number;
+  readonly grossMinor: number;
+  readonly netMinor: number;
+  readonly vatMinor: number;
+}
+
+/**
+ * VAT per rate, for prices that include VAT (EU retail). VAT is computed once per rate
+ * on the rate's gross total, rounded half up, so the rows add up to the receipt total.
+ */
+export function vatBreakdown(lines: readonly BasketLine[]): VatBreakdownRow[] {
+  const byClass = new Map<string, { rateBp: number; grossMinor: number }>();
+  for (const line of lines) {
+    const row = byClass.get(line.vatClass) ?? { rateBp: line.vatRateBp, grossMinor: 0 };
+    row.grossMinor += line.priceMinor;
+    byClass.set(line.vatClass, row);
+  }
+  return [...byClass.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([vatClass, { rateBp, grossMinor }]) => {
+      const vatMinor = Math.floor((grossMinor * rateBp * 2 + (10_000 + rateBp)) / (2 * (10_000 + rateBp)));
+      return { vatClass, rateBp, grossMinor, vatMinor, netMinor: grossMinor - vatMinor };
+    });
+}
+
+/** What a scan amounts to, once decoded and looked up. The statechart decides what happens next. */
+export type ScanOutcome =
+  | { readonly kind: 'item'; readonly line: NewLine }
+  /** A weighed item without a weight in its code: it goes on the scale (or to an assistant). */
+  | { readonly kind: 'needsWeighing'; readonly gtin: string; readonly name: LocalizedText }
+  | { readonly kind: 'unknownItem'; readonly gtin: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+export interface ScannedCode {
+  readonly scannedCode: string;
+  readonly lookupGtin: string;
+  readonly priceMinor?: number | undefined;
+  readonly weightGrams?: number | undefined;
+}
+
+/** Prices a decoded scan against its catalogue item (or its absence). Pure. */
+export function priceScan(code: ScannedCode, item: CatalogItem | null | undefined): ScanOutcome {
+  if (!item) return { kind: 'unknownItem', gtin: code.lookupGtin };
+  const base = {
+    gtin: item.gtin,
+    scannedCode: code.scannedCode,
+    name: item.name,
+    vatClass: item.vatClass,
+    vatRateBp: item.vatRateBp,
+    ageLimit: item.ageLimit,
+    unitPriceMinor: item.priceMinor,
+  };
+  if (code.priceMinor !== undefined) {
+    // A service-counter label's printed price is what the shopper agreed to pay.
+    return { kind: 'item', line: { ...base, pricing: 'label', quantity: 1, weightGrams: code.weightGrams, priceMinor: code.priceMinor } };
+  }
+  if (item.soldBy === 'weight') {
+    if (code.weightGrams === undefined) return { kind: 'needsWeighing', gtin: item.gtin, name: item.name };
+    return {
+      kind: 'item',
+      line: { ...base, pricing: 'weight', quantity: 1, weightGrams: code.weightGrams, priceMinor: priceForWeight(code.weightGrams, item.priceMinor) },
+    };
+  }
+  return { kind: 'item', line: { ...base, pricing: 'unit', quantity: 1, priceMinor: item.priceMinor } };
+}
+
+/**
+ * Adds a line to the basket. Another piece of a unit-priced item already in the basket
+ * raises that line's quantity rather than adding a row, so the list stays short.
+ */
+export function addLine(sale: Sale, line: NewLine): Sale {
+  if (line.pricing === 'unit') {
+    const index = sale.lines.findIndex((existing) => existing.pricing === 'unit' && existing.gtin === line.gtin && existing.unitPriceMinor === line.unitPriceMinor);
+    const existing = index >= 0 ? sale.lines[index] : undefined;
+    if (existing) {
+      const quantity = existing.quantity + line.quantity;
+      const merged: BasketLine = { ...existing, quantity, priceMinor: existing.unitPriceMinor * quantity };
+      return { ...sale, lines: [...sale.lines.slice(0, index), merged, ...sale.lines.slice(index + 1)] };
+    }
+  }
+  return { ...sale, lines: [...sale.lines, { ...line, lineId: sale.nextLineId }], nextLineId: sale.nextLineId + 1 };
+}

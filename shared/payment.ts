@@ -27,3 +27,6 @@ export type PaymentOutcome =
   | { readonly kind: 'unavailable'; readonly reference: string; readonly detail: string };
 
 export type PaymentFailure = Exclude<PaymentOutcome, { kind: 'approved' } | { kind: 'cancelled' }>;
+
+/** What a terminal shows the shopper while a payment is under way. */
+export type PaymentPrompt = 'presentCard' | 'enterPin' | 'processing';

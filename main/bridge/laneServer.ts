@@ -3,9 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { laneEvents, laneServiceSchema, type LaneService } from '../../shared/bridge/laneService';
+import { laneEvents, type LaneService } from '../../shared/bridge/laneService';
+import { laneServiceSchema } from '../../shared/bridge/laneServiceSchema';
 import type { LaneView } from '../../shared/bridge/laneView';
-import { eventMessage, serveConnection, type BridgeConnection } from '../../shared/bridge/rpc';
+import { eventMessage, type BridgeConnection } from '../../shared/bridge/rpc';
+import { serveConnection } from '../../shared/bridge/rpcServer';
 import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 

@@ -21,8 +21,8 @@ export const demoVatClasses: readonly VatClass[] = [
 
 type DemoItem = Omit<CatalogItem, 'vatRateBp'>;
 
-/** GS1 company prefix used for the demo's own packaged goods (a made-up range under Latvia's 475). */
-const companyPrefix = '4750001';
+/** A made-up GS1 company prefix under Latvia's 475 for generated goods, with room for 10 million items (showcase items use 4750001). */
+const generatedPrefix = '47509';
 
 function gtin13(prefix: string, itemNumber: number): string {
   const body = prefix + String(itemNumber).padStart(12 - prefix.length, '0');
@@ -192,12 +192,12 @@ export const demoProduce: readonly Produce[] = [
 
 /** Service-counter items: a label printer at the deli prints their price or weight into a restricted-circulation barcode. */
 export const demoVariableMeasure: readonly { readonly itemReference: string; readonly name: LocalizedText; readonly pricePerKg: number; readonly vatClass: 'A' | 'B' }[] = [
-  { itemReference: '0001', name: { en: 'Deli cheese', ru: 'Сыр на развес', lv: 'Sveramais siers', bg: 'Сирене на кантар' }, pricePerKg: 1290, vatClass: 'A' },
-  { itemReference: '0002', name: { en: 'Smoked salmon', ru: 'Копчёный лосось', lv: 'Kūpināts lasis', bg: 'Пушена сьомга' }, pricePerKg: 2890, vatClass: 'A' },
-  { itemReference: '0003', name: { en: 'Chicken fillet', ru: 'Куриное филе', lv: 'Vistas fileja', bg: 'Пилешко филе' }, pricePerKg: 649, vatClass: 'A' },
-  { itemReference: '0004', name: { en: 'Pork neck', ru: 'Свиная шея', lv: 'Cūkgaļas kakls', bg: 'Свински врат' }, pricePerKg: 699, vatClass: 'A' },
-  { itemReference: '0005', name: { en: 'Salad from the deli', ru: 'Салат из кулинарии', lv: 'Kulinārijas salāti', bg: 'Салата от деликатесите' }, pricePerKg: 899, vatClass: 'A' },
-  { itemReference: '0006', name: { en: 'Olives', ru: 'Оливки', lv: 'Olīvas', bg: 'Маслини' }, pricePerKg: 1190, vatClass: 'A' },
+  { itemReference: '000001', name: { en: 'Deli cheese', ru: 'Сыр на развес', lv: 'Sveramais siers', bg: 'Сирене на кантар' }, pricePerKg: 1290, vatClass: 'A' },
+  { itemReference: '000002', name: { en: 'Smoked salmon', ru: 'Копчёный лосось', lv: 'Kūpināts lasis', bg: 'Пушена сьомга' }, pricePerKg: 2890, vatClass: 'A' },
+  { itemReference: '000003', name: { en: 'Chicken fillet', ru: 'Куриное филе', lv: 'Vistas fileja', bg: 'Пилешко филе' }, pricePerKg: 649, vatClass: 'A' },
+  { itemReference: '000004', name: { en: 'Pork neck', ru: 'Свиная шея', lv: 'Cūkgaļas kakls', bg: 'Свински врат' }, pricePerKg: 699, vatClass: 'A' },
+  { itemReference: '000005', name: { en: 'Salad from the deli', ru: 'Салат из кулинарии', lv: 'Kulinārijas salāti', bg: 'Салата от деликатесите' }, pricePerKg: 899, vatClass: 'A' },
+  { itemReference: '000006', name: { en: 'Olives', ru: 'Оливки', lv: 'Olīvas', bg: 'Маслини' }, pricePerKg: 1190, vatClass: 'A' },
 ];
 
 /** GTIN-14 key for a loose produce item, which has no barcode of its own (found by PLU). */
@@ -245,7 +245,7 @@ export function* demoItems(options: { count: number; variableMeasureGtin: (itemR
           const [low, high] = product.price;
           const price = Math.round((low + next() * (high - low)) / 10) * 10 + 9;
           yield {
-            gtin: gtin13(companyPrefix, itemNumber++),
+            gtin: gtin13(generatedPrefix, itemNumber++),
             name: Object.fromEntries(Object.entries(product.name).map(([language, name]) => [language, `${brand} ${name} ${size}`])) as LocalizedText,
             priceMinor: price,
             soldBy: 'unit',

@@ -55,6 +55,8 @@ export const laneConfigSchema = z
     defaultLanguage: z.enum(languages).default('en'),
     /** Folder for the catalogue, the journal and logs. Relative paths are relative to the config file. */
     dataDir: z.string().min(1),
+    /** The catalogue database, if not `<dataDir>/catalog.sqlite` (e.g. shared by the lanes of a demo store). */
+    catalogFile: z.string().min(1).optional(),
     http: z
       .object({
         /** Loopback only by default: the kiosk page is for this terminal's screen. */
@@ -111,13 +113,14 @@ export function loadLaneConfig(file: string): LaneConfig {
     throw new ConfigError(file, [`cannot read as JSON: ${(error as Error).message}`]);
   }
   const config = parseLaneConfig(raw, file);
-  return { ...config, dataDir: resolve(dirname(file), config.dataDir) };
+  const base = dirname(file);
+  return { ...config, dataDir: resolve(base, config.dataDir), catalogFile: config.catalogFile && resolve(base, config.catalogFile) };
 }
 
 /** Where a lane keeps its files under `dataDir`. */
-export function lanePaths(config: Pick<LaneConfig, 'dataDir' | 'laneId'>) {
+export function lanePaths(config: Pick<LaneConfig, 'dataDir' | 'laneId' | 'catalogFile'>) {
   return {
-    catalog: resolve(config.dataDir, 'catalog.sqlite'),
+    catalog: config.catalogFile ?? resolve(config.dataDir, 'catalog.sqlite'),
     journal: resolve(config.dataDir, `journal-${config.laneId}.sqlite`),
     log: resolve(config.dataDir, 'logs', `lane-${config.laneId}.jsonl`),
   };

@@ -46,7 +46,12 @@ export class Journal {
   readonly #insertOutbox: Statement;
   readonly #commit: (entry: JournalEntry) => number;
 
+  #commitsSinceCheckpoint = 0;
+
   constructor(readonly db: Db) {
+    // Checkpoints (copying the WAL back into the database) would otherwise run inside whichever
+    // commit crosses the threshold, i.e. in the middle of a scan; the lane runs them between sales.
+    db.pragma('wal_autocheckpoint = 0');
     this.epoch = this.#ensureEpoch();
     this.#insertEvent = db.prepare('INSERT INTO events (at, type, sale_id, state, payload) VALUES (?, ?, ?, ?, ?)');
     this.#saveState = db.prepare(
@@ -82,7 +87,23 @@ export class Journal {
 
   /** Returns the event's sequence number once it is on disk. */
   commit(entry: JournalEntry): number {
-    return this.#commit(entry);
+    const seq = this.#commit(entry);
+    this.#commitsSinceCheckpoint++;
+    return seq;
+  }
+
+  /**
+   * Folds the write-ahead log back into the database. The lane calls this when no shopper is
+   * waiting (between sales).
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#commitsSinceCheckpoint = 0;
+  }
+
+  /** A lane that has not been idle for a long while still needs its log folded back now and then. */
+  get checkpointOverdue(): boolean {
+    return this.#commitsSinceCheckpoint >= 2_000;
   }
 
   loadState(): SavedState | undefined {

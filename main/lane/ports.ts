@@ -1,6 +1,6 @@
 import type { DeviceStatus } from '../../shared/devices';
 import type { Event } from '../../shared/event';
-import type { PaymentOutcome, PaymentRequest } from '../../shared/payment';
+import type { PaymentOutcome, PaymentPrompt, PaymentRequest } from '../../shared/payment';
 import type { ReceiptDocument } from '../../shared/receipt';
 import type { Result } from '../../shared/result';
 
@@ -39,7 +39,8 @@ export interface PrinterPort extends DevicePort {
 
 export interface PaymentTerminalPort extends DevicePort {
   authorize(request: PaymentRequest, signal?: AbortSignal): Promise<PaymentOutcome>;
-  cancel(reference: string): Promise<PaymentOutcome>;
+  cancel(reference: string, by?: 'shopper' | 'lane'): Promise<PaymentOutcome>;
+  readonly onPrompt: Event<{ readonly reference: string; readonly prompt: PaymentPrompt }>;
 }
 
 export interface LaneDevices {

@@ -153,8 +153,8 @@ export class LaneRuntime {
           return outcome;
         }),
         cancelPayment: fromPromise(async ({ input }) => {
-          log.info({ reference: input.reference }, 'payment cancel requested by shopper');
-          const outcome = await devices.paymentTerminal.cancel(input.reference);
+          log.info({ reference: input.reference, by: input.by }, 'payment cancel requested');
+          const outcome = await devices.paymentTerminal.cancel(input.reference, input.by);
           log.info({ reference: input.reference, outcome: outcome.kind }, 'payment outcome after cancel');
           return outcome;
         }),
@@ -181,6 +181,7 @@ export class LaneRuntime {
     }
     this.#subscriptions.push(
       devices.scanner.onScan((scan) => this.#onScan(scan)),
+      devices.paymentTerminal.onPrompt(({ reference, prompt }) => this.#send({ type: 'paymentTerminal.prompt', reference, prompt })),
       devices.scanner.onGarbage(({ reason, byteCount }) => this.#log.warn({ device: 'scanner', reason, byteCount }, 'unreadable bytes from scanner discarded')),
     );
   }
@@ -255,5 +256,22 @@ export class LaneRuntime {
       trace: trace ? { ...trace, committedAt, publishedAt: preciseNow() } : undefined,
     };
     this.#onView.fire(this.#view);
+    this.#maybeCheckpoint(state);
+  }
+
+  #lastState = '';
+  /** Between sales nobody is waiting for the screen: a good moment to tidy the journal. */
+  #maybeCheckpoint(state: string): void {
+    const becameIdle = state === 'idle' && this.#lastState !== 'idle';
+    this.#lastState = state;
+    if (!becameIdle && !this.#options.journal.checkpointOverdue) return;
+    // After the view is out: the screen updates first, the tidying follows.
+    setImmediate(() => {
+      try {
+        this.#options.journal.checkpoint();
+      } catch (error) {
+        this.#log.warn({ error: String(error) }, 'journal checkpoint failed; will try again later');
+      }
+    });
   }
 }

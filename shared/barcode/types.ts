@@ -9,6 +9,10 @@ export type Symbology =
   | 'gtin-14'
   | 'gs1-128'
   | 'gs1-databar'
+  /** A GS1 element string carried in a GS1 DataMatrix (AIM `]d2`). */
+  | 'gs1-datamatrix'
+  /** A GS1 element string carried in a GS1 QR Code (AIM `]Q3`). */
+  | 'gs1-qr'
   | 'gs1-digital-link';
 
 /**

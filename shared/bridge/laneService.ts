@@ -1,8 +1,5 @@
-import { z } from 'zod';
 import type { UiEvent } from '../checkout/events';
 import type { LaneView } from './laneView';
-import type { ServiceSchema } from './rpc';
-import { uiEventSchema } from './uiEventSchema';
 
 /** What a kiosk screen may ask of its lane. Implemented by the lane runtime in main/. */
 export interface LaneService {
@@ -11,11 +8,6 @@ export interface LaneService {
   /** A shopper action. `accepted` is false when the statechart ignored it in its current state. */
   sendEvent(args: { event: UiEvent }): Promise<{ accepted: boolean }>;
 }
-
-export const laneServiceSchema: ServiceSchema<LaneService> = {
-  getView: z.object({}).strict() as z.ZodType<Record<string, never>>,
-  sendEvent: z.object({ event: uiEventSchema }).strict(),
-};
 
 /** Events the lane pushes to every connected screen. */
 export const laneEvents = {

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { Emitter, type Disposable, type Event } from '../event';
+import { Emitter, type Event } from '../event';
 
 /**
  * A typed service between a screen and the lane runtime, after VS Code's ProxyChannel
@@ -15,17 +14,6 @@ export interface BridgeConnection {
   readonly onClose: Event<void>;
 }
 
-export const callMessageSchema = z
-  .object({
-    kind: z.literal('call'),
-    id: z.number().int().nonnegative(),
-    method: z.string().max(64),
-    args: z.unknown(),
-  })
-  .strict();
-
-export type CallMessage = z.infer<typeof callMessageSchema>;
-
 export interface BridgeErrorBody {
   readonly code: 'badMessage' | 'unknownMethod' | 'badArguments' | 'failed';
   readonly message: string;
@@ -39,63 +27,18 @@ export type ServerMessage =
 /** A service's methods: each takes one object and returns a promise. */
 export type ServiceShape<S> = { [M in keyof S]: (args: never) => Promise<unknown> };
 
-/** Argument schemas, one per method: the server validates every call against them. */
-export type ServiceSchema<S extends ServiceShape<S>> = { [M in keyof S]: z.ZodType<Parameters<S[M]>[0]> };
+/** A call from a screen: one method, one object argument. */
+export interface CallMessage {
+  readonly kind: 'call';
+  readonly id: number;
+  readonly method: string;
+  readonly args: unknown;
+}
 
 export class BridgeCallError extends Error {
   constructor(readonly body: BridgeErrorBody) {
     super(`${body.code}: ${body.message}`);
   }
-}
-
-/**
- * Serves `implementation` on `connection`. Malformed or unknown calls are answered with an
- * error and reported through `onRejected`; they never throw into the caller.
- */
-export function serveConnection<S extends ServiceShape<S>>(
-  connection: BridgeConnection,
-  implementation: S,
-  schema: ServiceSchema<S>,
-  onRejected: (reason: BridgeErrorBody, raw: string) => void,
-): Disposable {
-  const reply = (message: ServerMessage) => connection.send(JSON.stringify(message));
-  return connection.onMessage((raw) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      const error: BridgeErrorBody = { code: 'badMessage', message: 'not JSON' };
-      onRejected(error, raw);
-      return;
-    }
-    const call = callMessageSchema.safeParse(parsed);
-    if (!call.success) {
-      const error: BridgeErrorBody = { code: 'badMessage', message: 'not a call message' };
-      onRejected(error, raw);
-      return;
-    }
-    const { id, method, args } = call.data;
-    if (!Object.hasOwn(schema, method)) {
-      const error: BridgeErrorBody = { code: 'unknownMethod', message: `no method ${method}` };
-      onRejected(error, raw);
-      reply({ kind: 'result', id, ok: false, error });
-      return;
-    }
-    const validated = schema[method as keyof S].safeParse(args);
-    if (!validated.success) {
-      const error: BridgeErrorBody = { code: 'badArguments', message: z.prettifyError(validated.error) };
-      onRejected(error, raw);
-      reply({ kind: 'result', id, ok: false, error });
-      return;
-    }
-    const handler = implementation[method as keyof S] as unknown as (args: unknown) => Promise<unknown>;
-    Promise.resolve()
-      .then(() => handler.call(implementation, validated.data))
-      .then(
-        (value) => reply({ kind: 'result', id, ok: true, value }),
-        (error: unknown) => reply({ kind: 'result', id, ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } }),
-      );
-  });
 }
 
 export function eventMessage(name: string, payload: unknown): string {

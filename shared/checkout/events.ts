@@ -1,5 +1,6 @@
 import type { DeviceRole, DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
+import type { PaymentPrompt } from '../payment';
 import type { ScanOutcome } from './sale';
 
 /**
@@ -29,7 +30,9 @@ export type DeviceEvent =
       readonly code: string;
       readonly outcome: ScanOutcome;
     }
-  | { readonly type: 'device.statusChanged'; readonly role: DeviceRole; readonly status: DeviceStatus };
+  | { readonly type: 'device.statusChanged'; readonly role: DeviceRole; readonly status: DeviceStatus }
+  /** What the card terminal is asking the shopper to do, so the lane's screen can say the same. */
+  | { readonly type: 'paymentTerminal.prompt'; readonly reference: string; readonly prompt: PaymentPrompt };
 
 export type LaneEvent =
   /** Sent once after the lane restarts from its journal, so states with timers restart them. */

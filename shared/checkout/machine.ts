@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { DeviceRole, DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
-import type { PaymentFailure, PaymentOutcome, PaymentRequest } from '../payment';
+import type { PaymentFailure, PaymentOutcome, PaymentPrompt, PaymentRequest } from '../payment';
 import type { CheckoutEvent } from './events';
 import { addLine, saleId, saleTotalMinor, type Sale } from './sale';
 
@@ -30,6 +30,8 @@ export interface PaymentAttempt {
   readonly attempt: number;
   readonly reference: string;
   readonly amountMinor: number;
+  /** The terminal's current prompt for this attempt, when it has said. */
+  readonly prompt?: PaymentPrompt | undefined;
   readonly failure?: PaymentFailure | undefined;
 }
 
@@ -108,7 +110,7 @@ export const checkoutMachine = setup({
     authorizePayment: fromPromise<PaymentOutcome, PaymentRequest>(async () => {
       throw new Error('authorizePayment is provided by the lane runtime');
     }),
-    cancelPayment: fromPromise<PaymentOutcome, { reference: string }>(async () => {
+    cancelPayment: fromPromise<PaymentOutcome, { reference: string; by: 'shopper' | 'lane' }>(async () => {
       throw new Error('cancelPayment is provided by the lane runtime');
     }),
     printReceipt: fromPromise<PrintResult, PrintRequest>(async () => {
@@ -132,7 +134,11 @@ export const checkoutMachine = setup({
     basketHasItems: ({ context }) => (context.sale?.lines.length ?? 0) > 0,
     basketEmpty: ({ context }) => (context.sale?.lines.length ?? 0) === 0,
     approved: (_, outcome: PaymentOutcome) => outcome.kind === 'approved',
+    /** Nobody knows whether the card was charged (no answer, or the terminal went away mid-way). */
+    chargeUnknown: ({ context }) => context.payment?.failure?.kind === 'timedOut' || context.payment?.failure?.kind === 'unavailable',
     cancelled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled',
+    /** The old attempt is final and not charged: cancelled, or declined after all. */
+    settled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled' || outcome.kind === 'declined',
     printed: (_, result: PrintResult) => result.ok,
   },
   actions: {
@@ -193,6 +199,10 @@ export const checkoutMachine = setup({
         context.payment ? { ...context.payment, failure: { kind: 'unavailable', reference: context.payment.reference, detail } } : null,
     }),
     // The attempt counter stays, so the next attempt gets a fresh reference.
+    notePaymentPrompt: assign({
+      payment: ({ context, event }): PaymentAttempt | null =>
+        event.type === 'paymentTerminal.prompt' && context.payment?.reference === event.reference ? { ...context.payment, prompt: event.prompt } : context.payment,
+    }),
     notePaymentCancelled: assign({ notice: (): Notice => ({ kind: 'paymentCancelled' }) }),
     completeSale: assign(({ context }, outcome: PaymentOutcome) => {
       const sale = context.sale!;
@@ -311,7 +321,7 @@ export const checkoutMachine = setup({
             ],
             onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
           },
-          on: { 'ui.cancelPayment': 'cancelling' },
+          on: { 'ui.cancelPayment': 'cancelling', 'paymentTerminal.prompt': { actions: 'notePaymentPrompt' } },
         },
         /**
          * The shopper asked to cancel. The terminal may have approved the card a moment earlier,
@@ -320,7 +330,7 @@ export const checkoutMachine = setup({
         cancelling: {
           invoke: {
             src: 'cancelPayment',
-            input: ({ context }) => ({ reference: context.payment!.reference }),
+            input: ({ context }) => ({ reference: context.payment!.reference, by: 'shopper' as const }),
             onDone: [
               { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
               { guard: { type: 'cancelled', params: ({ event }) => event.output }, target: '#checkout.scanning.paymentCancelled', actions: 'notePaymentCancelled' },
@@ -329,11 +339,40 @@ export const checkoutMachine = setup({
             onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
           },
         },
+        /**
+         * Before a new attempt, or before going back to the basket, after a timeout or a lost
+         * terminal: settle the old reference first (cancel it, or learn it was approved after all),
+         * so an approval that arrived late is never lost and the card is never charged twice.
+         */
+        settlingForRetry: {
+          invoke: {
+            src: 'cancelPayment',
+            input: ({ context }) => ({ reference: context.payment!.reference, by: 'lane' as const }),
+            onDone: [
+              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              { guard: { type: 'settled', params: ({ event }) => event.output }, target: 'authorizing' },
+              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+            ],
+            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+          },
+        },
+        settlingForBasket: {
+          invoke: {
+            src: 'cancelPayment',
+            input: ({ context }) => ({ reference: context.payment!.reference, by: 'lane' as const }),
+            onDone: [
+              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              { guard: { type: 'settled', params: ({ event }) => event.output }, target: '#checkout.scanning' },
+              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+            ],
+            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+          },
+        },
         /** Declined, timed out or terminal unavailable: try again, or go back to the basket. */
         failed: {
           on: {
-            'ui.retryPayment': 'authorizing',
-            'ui.backToBasket': '#checkout.scanning',
+            'ui.retryPayment': [{ guard: 'chargeUnknown', target: 'settlingForRetry' }, { target: 'authorizing' }],
+            'ui.backToBasket': [{ guard: 'chargeUnknown', target: 'settlingForBasket' }, { target: '#checkout.scanning' }],
           },
         },
       },

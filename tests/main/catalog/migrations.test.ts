@@ -14,13 +14,15 @@ describe('catalogue migrations', () => {
     const insert = db.prepare(
       "INSERT INTO items (gtin, names, price_minor, sold_by, vat_class, search_text) VALUES (?, ?, ?, ?, ?, '')",
     );
-    insert.run('04750001000016', '{"en":"Milk"}', 119, 'unit', 'A');
-    // 13 digits, letters, a missing English name, a negative price, an unknown VAT class: all refused.
-    expect(() => insert.run('4750001000016', '{"en":"x"}', 1, 'unit', 'A')).toThrow(/CHECK/);
-    expect(() => insert.run('0475000100001X', '{"en":"x"}', 1, 'unit', 'A')).toThrow(/CHECK/);
-    expect(() => insert.run('04750001000023', '{"ru":"x"}', 1, 'unit', 'A')).toThrow(/CHECK/);
-    expect(() => insert.run('04750001000023', '{"en":"x"}', -1, 'unit', 'A')).toThrow(/CHECK/);
-    expect(() => insert.run('04750001000023', '{"en":"x"}', 1, 'unit', 'Z')).toThrow(/FOREIGN KEY/);
+    insert.run(4750001000016, '{"en":"Milk"}', 119, 'unit', 'A');
+    // More than 14 digits, a missing English name, a negative price, a bad sold-by, an unknown VAT class: all refused.
+    expect(() => insert.run(123456789012345, '{"en":"x"}', 1, 'unit', 'A')).toThrow(/CHECK/);
+    expect(() => insert.run(4750001000023, '{"ru":"x"}', 1, 'unit', 'A')).toThrow(/CHECK/);
+    expect(() => insert.run(4750001000023, '{"en":"x"}', -1, 'unit', 'A')).toThrow(/CHECK/);
+    expect(() => insert.run(4750001000023, '{"en":"x"}', 1, 'litre', 'A')).toThrow(/CHECK/);
+    expect(() => insert.run(4750001000023, '{"en":"x"}', 1, 'unit', 'Z')).toThrow(/FOREIGN KEY/);
+    // A GTIN is there once.
+    expect(() => insert.run(4750001000016, '{"en":"again"}', 1, 'unit', 'A')).toThrow(/UNIQUE|PRIMARY KEY/);
   });
 
   it('applies nothing twice and refuses a database from a newer version', () => {

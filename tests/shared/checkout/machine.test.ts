@@ -162,7 +162,7 @@ describe('checkout statechart', () => {
     let calls = 0;
     const lane = setupLane({
       authorize: async (request) =>
-        ++calls === 1 ? { kind: 'timedOut', reference: request.reference } : { kind: 'approved', reference: request.reference, amountMinor: request.amountMinor, currency: 'EUR', authCode: 'OK1234', maskedPan: '**** 1111' },
+        ++calls === 1 ? { kind: 'declined', reference: request.reference, reason: 'cardDeclined' } : { kind: 'approved', reference: request.reference, amountMinor: request.amountMinor, currency: 'EUR', authCode: 'OK1234', maskedPan: '**** 1111' },
     });
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
@@ -174,6 +174,43 @@ describe('checkout statechart', () => {
     lane.actor.send({ type: 'ui.pay' });
     await flush();
     expect(lane.payments[1]).toMatchObject({ amountMinor: 308, reference: 'L01-abcd1234-000001-P2' });
+  });
+
+  it('settles a timed-out attempt before retrying, and keeps an approval that arrived late', async () => {
+    const cancels: string[] = [];
+    const lane = setupLane({
+      authorize: async (request) => ({ kind: 'timedOut', reference: request.reference }),
+      cancel: async (reference) => {
+        cancels.push(reference);
+        return { kind: 'approved', reference, amountMinor: 119, currency: 'EUR', authCode: 'LATE02', maskedPan: '**** 2' };
+      },
+    });
+    lane.allReady();
+    lane.actor.send(item('04750001000016', 119));
+    lane.actor.send({ type: 'ui.pay' });
+    await flush();
+    expect(lane.state()).toBe('payment.failed');
+    lane.actor.send({ type: 'ui.retryPayment' });
+    await flush();
+    expect(cancels).toEqual(['L01-abcd1234-000001-P1']);
+    expect(lane.payments).toHaveLength(1);
+    expect(lane.state()).toBe('receipt.done');
+    expect(lane.context().closedSale?.payments[0]?.authCode).toBe('LATE02');
+  });
+
+  it('settles an unavailable attempt before going back to the basket', async () => {
+    const lane = setupLane({
+      authorize: async (request) => ({ kind: 'unavailable', reference: request.reference, detail: 'connection lost' }),
+      cancel: async (reference) => ({ kind: 'cancelled', reference, by: 'lane' }),
+    });
+    lane.allReady();
+    lane.actor.send(item('04750001000016', 119));
+    lane.actor.send({ type: 'ui.pay' });
+    await flush();
+    lane.actor.send({ type: 'ui.backToBasket' });
+    await flush();
+    expect(lane.state()).toBe('scanning.ready');
+    expect(lane.context().sale!.lines).toHaveLength(1);
   });
 
   it('waits for the final outcome when the shopper cancels a payment, and honours a late approval', async () => {

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ensureRendererBuilt } from '../main/cli/rendererBuild';
+import { repoRoot } from '../main/cli/paths';
+import { benchBarcodeLookup } from './barcodeLookup';
+import { bigCatalog } from './bigCatalog';
+import { benchScanToScreen } from './scanToScreen';
+
+/**
+ * `npm run bench`: every benchmark, one JSON document on stdout (progress on stderr).
+ * Targets from the issues are printed next to the figures; they are not asserted.
+ */
+const catalogItems = Number(process.env.LANEWISE_BENCH_ITEMS ?? 1_000_000);
+const scans = Number(process.env.LANEWISE_BENCH_SCANS ?? 250);
+
+async function main() {
+  const cacheDir = join(repoRoot, 'var', 'bench');
+  mkdirSync(cacheDir, { recursive: true });
+  process.stderr.write(`building or reusing a ${catalogItems.toLocaleString('en')}-item catalogue in ${cacheDir}…\n`);
+  const catalog = bigCatalog(cacheDir, catalogItems);
+  const staticDir = await ensureRendererBuilt();
+
+  process.stderr.write('barcode lookup…\n');
+  const barcodeLookup = benchBarcodeLookup(catalog.path, catalog.gtins);
+  process.stderr.write(`scan-to-screen over ${scans} scans…\n`);
+  const scanToScreen = await benchScanToScreen({ catalogPath: catalog.path, gtins: catalog.gtins, scans, basketSize: 25, gapMs: 150, staticDir });
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${process.platform}-${process.arch}` },
+    catalog: { items: catalogItems, buildSeconds: catalog.buildSeconds },
+    barcodeLookup: { ...barcodeLookup, target: 'decode+lookup median ≤ 10 µs' },
+    scanToScreen: { ...scanToScreen, target: 'p99 ≤ 30 ms with 1,000,000 items' },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,463 @@
+import type { DeviceFault, DeviceStatus } from '../../shared/devices';
+import { Emitter, type Disposable, type Event } from '../../shared/event';
+import type { Logger } from '../../shared/log';
+import type { ReceiptDocument } from '../../shared/receipt';
+import { err, ok, type Result } from '../../shared/result';
+import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import type { SerialTransport } from '../serial/transport';
+import {
+  encodeRealtimeStatusRequest,
+  mergeStatusReplies,
+  parseRealtimeStatusReply,
+  PrinterReplyReader,
+  RealtimeStatusQuery,
+  type PrinterStatus,
+  type StatusReplyFields,
+} from './codec';
+import { encodeReceipt } from './encoder';
+import { splitAtCommandBoundaries } from './escposSyntax';
+
+export type PrintFailureReason = DeviceFault | 'lineLost' | 'busy';
+
+export interface PrintFailure {
+  readonly reason: PrintFailureReason;
+  /** English, for the log and store IT. */
+  readonly detail: string;
+  /**
+   * `before`: nothing was sent, the printer is as it was. `during`/`after`: the
+   * receipt may be incomplete on paper; the caller may print the same document
+   * again once the printer is ready.
+   */
+  readonly stage: 'before' | 'during' | 'after';
+}
+
+export interface EscPosPrinterServiceOptions {
+  /** Font A characters per line: 42 for 80 mm, 32 for 58 mm. */
+  readonly columns: number;
+  /** How long to wait for each `DLE EOT` reply. Default 500 ms. */
+  readonly statusTimeoutMs?: number;
+  /** Status poll while idle, so paper out / cover open show without printing. Default 5000 ms; 0 disables. */
+  readonly pollIntervalMs?: number;
+  /** Job bytes per write; status is checked between chunks. Default 256. */
+  readonly chunkBytes?: number;
+  /** A write that does not drain within this is given up (printer holding flow control). Default 10 s. */
+  readonly writeTimeoutMs?: number;
+  readonly reconnect?: BackoffOptions;
+}
+
+/**
+ * 500 ms: a printer answers `DLE EOT` within a few ms even mid-job (real-time
+ * command, processed on reception); 500 ms absorbs a busy USB-serial adapter
+ * and still lets the lane tell the shopper quickly.
+ */
+const defaultStatusTimeoutMs = 500;
+const defaultPollIntervalMs = 5_000;
+/** 256 bytes ≈ 270 ms at 9600 baud: a paper end or a vanished line is noticed within a fraction of a second. */
+const defaultChunkBytes = 256;
+const defaultWriteTimeoutMs = 10_000;
+
+/** Which fault a print failure reports when several apply: the one the assistant should fix first. */
+const faultPriority: readonly DeviceFault[] = ['coverOpen', 'paperEnd', 'cutterError', 'unrecoverableError', 'printerOffline', 'notResponding'];
+
+/** What the lane should show for a printer status (`DLE EOT` replies merged). */
+export function deviceStatusFromPrinterStatus(status: PrinterStatus): DeviceStatus {
+  const faults: DeviceFault[] = [];
+  if (status.paperEnd) faults.push('paperEnd');
+  if (status.coverOpen) faults.push('coverOpen');
+  if (status.cutterError) faults.push('cutterError');
+  if (status.unrecoverableError) faults.push('unrecoverableError');
+  // Offline for another reason (FEED button, head too hot — auto-recoverable) is still not printable now.
+  if (faults.length === 0 && (!status.online || status.autoRecoverableError)) faults.push('printerOffline');
+  if (faults.length > 0) return { kind: 'fault', faults };
+  return { kind: 'ready', warnings: status.paperNearEnd ? ['paperNearEnd'] : [] };
+}
+
+type QueryOutcome = { readonly kind: 'reply'; readonly byte: number } | { readonly kind: 'timeout' } | { readonly kind: 'lost' };
+
+/**
+ * An ESC/POS receipt printer on a serial line (UnifiedPOS POSPrinter):
+ * open → claim (exclusive port lock) → enable on `start()`; `print()` one job
+ * at a time; status from `DLE EOT` real-time queries, polled while idle.
+ *
+ * Every device problem is a status or a `PrintFailure`, never an exception.
+ * A lost line is reopened with backoff; a failed receipt is reprinted by
+ * calling `print` again with the same document.
+ */
+export class EscPosPrinterService {
+  readonly #transport: SerialTransport;
+  readonly #log: Logger;
+  readonly #columns: number;
+  readonly #statusTimeoutMs: number;
+  readonly #pollIntervalMs: number;
+  readonly #chunkBytes: number;
+  readonly #writeTimeoutMs: number;
+  readonly #reconnector: Reconnector;
+  readonly #reader = new PrinterReplyReader();
+  readonly #subscriptions: Disposable[] = [];
+  readonly #onStatus = new Emitter<DeviceStatus>();
+  readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
+
+  #status: DeviceStatus = { kind: 'closed' };
+  #printerStatus: PrinterStatus | undefined;
+  #started = false;
+  /** Bumped whenever the line goes away or the service stops: work begun on an older line gives up. */
+  #line = 0;
+  #printing = false;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The one outstanding `DLE EOT` query: replies carry no query number, so only one may be in flight. */
+  #pendingReply: ((outcome: QueryOutcome) => void) | undefined;
+  #queryChain: Promise<unknown> = Promise.resolve();
+  #refreshChain: Promise<unknown> = Promise.resolve();
+
+  constructor(transport: SerialTransport, log: Logger, options: EscPosPrinterServiceOptions) {
+    this.#transport = transport;
+    this.#log = log.child({ device: 'printer', path: transport.path });
+    this.#columns = options.columns;
+    this.#statusTimeoutMs = positive('statusTimeoutMs', options.statusTimeoutMs ?? defaultStatusTimeoutMs);
+    this.#pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
+    if (!(this.#pollIntervalMs >= 0)) throw new RangeError(`pollIntervalMs must be >= 0, got ${this.#pollIntervalMs}`);
+    this.#chunkBytes = positive('chunkBytes', options.chunkBytes ?? defaultChunkBytes);
+    this.#writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs ?? defaultWriteTimeoutMs);
+    // Fail on bad columns now, not at the first receipt.
+    encodeReceipt({ blocks: [] }, { columns: this.#columns });
+    this.#reconnector = new Reconnector(() => this.#connect('reconnect'), options.reconnect);
+  }
+
+  get status(): DeviceStatus {
+    return this.#status;
+  }
+
+  /** The last decoded status replies, for diagnostics; undefined before the first answer. */
+  get printerStatus(): PrinterStatus | undefined {
+    return this.#printerStatus;
+  }
+
+  /** Resolves after the first open attempt (ready, fault, or lost and reconnecting); never rejects for an absent printer. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#subscriptions.push(
+      this.#transport.onData((bytes) => this.#onBytes(bytes)),
+      this.#transport.onLost((error) => this.#lineLost(error.message)),
+    );
+    this.#setStatus({ kind: 'connecting' });
+    const connected = await this.#connect('start');
+    if (!connected && this.#started) this.#reconnector.start();
+    this.#schedulePoll();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    this.#line++;
+    this.#reconnector.cancel();
+    if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
+    this.#pollTimer = undefined;
+    this.#pendingReply?.({ kind: 'lost' });
+    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
+    try {
+      await this.#transport.close();
+    } catch (error) {
+      this.#log.warn({ err: errorMessage(error) }, 'closing the printer port failed');
+    }
+    this.#setStatus({ kind: 'closed' });
+  }
+
+  /**
+   * Asks the printer (`DLE EOT` 1, 2, 4, and 3 when an error is reported) and
+   * updates `status`. Resolves with the new status; `lost`/`closed` are returned
+   * as they are without touching the line.
+   */
+  refreshStatus(): Promise<DeviceStatus> {
+    const run = (): Promise<DeviceStatus> => this.#refresh();
+    const result = this.#refreshChain.then(run, run);
+    this.#refreshChain = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Prints one receipt. Checks the printer first, sends the job in chunks cut at
+   * command boundaries with a status check between them, and checks again at the
+   * end; see `PrintFailure.stage` for what a failure means for the paper.
+   */
+  async print(document: ReceiptDocument): Promise<Result<{ readonly bytes: number }, PrintFailure>> {
+    if (!this.#started) return err({ reason: 'lineLost', stage: 'before', detail: 'the printer service is not started' });
+    if (this.#printing) return err({ reason: 'busy', stage: 'before', detail: 'another receipt is printing' });
+    this.#printing = true;
+    try {
+      // An encoding error is a bug in the receipt builder: it throws.
+      const job = encodeReceipt(document, { columns: this.#columns });
+      return await this.#printJob(job);
+    } finally {
+      this.#printing = false;
+    }
+  }
+
+  async #printJob(job: Uint8Array): Promise<Result<{ readonly bytes: number }, PrintFailure>> {
+    if (this.#status.kind === 'lost') return err({ reason: 'lineLost', stage: 'before', detail: `printer line lost: ${this.#status.reason}` });
+    const before = await this.refreshStatus();
+    const refused = this.#failureFor(before, 'before');
+    if (refused) return err(refused);
+
+    const line = this.#line;
+    let written = 0;
+    const chunks = splitAtCommandBoundaries(job, this.#chunkBytes);
+    for (const [index, chunk] of chunks.entries()) {
+      if (line !== this.#line) return err(this.#lostFailure('during', written));
+      const write = await this.#write(chunk);
+      if (write === 'lost') return err(this.#lostFailure('during', written));
+      if (write === 'timeout') {
+        this.#log.warn({ written, total: job.length }, 'printer stopped taking data');
+        const status = await this.refreshStatus();
+        return err(this.#failureFor(status, 'during') ?? { reason: 'notResponding', stage: 'during', detail: `printer stopped taking data after ${written} of ${job.length} bytes` });
+      }
+      written += chunk.length;
+      if (index === chunks.length - 1) break;
+      // DLE EOT 1 between chunks: cheap, and paper end, cover open and errors all take the printer offline.
+      const outcome = await this.#query(RealtimeStatusQuery.printer);
+      if (outcome.kind === 'lost') return err(this.#lostFailure('during', written));
+      if (outcome.kind === 'timeout') {
+        this.#setNotResponding();
+        return err({ reason: 'notResponding', stage: 'during', detail: `no status reply after ${written} of ${job.length} bytes` });
+      }
+      const reply = parseRealtimeStatusReply(RealtimeStatusQuery.printer, outcome.byte);
+      if (reply.ok && reply.value.query === 1 && !reply.value.online) {
+        const status = await this.refreshStatus();
+        const failure = this.#failureFor(status, 'during') ?? { reason: 'printerOffline' as const, stage: 'during' as const, detail: 'printer went offline' };
+        this.#log.warn({ written, total: job.length, reason: failure.reason }, 'receipt stopped part-way');
+        return err({ ...failure, detail: `${failure.detail} after ${written} of ${job.length} bytes` });
+      }
+    }
+
+    // The status after the last byte: a paper end or cover opened during the job means the receipt is incomplete.
+    const after = await this.refreshStatus();
+    const failed = this.#failureFor(after, 'after');
+    if (failed) {
+      this.#log.warn({ reason: failed.reason, bytes: written }, 'receipt may be incomplete');
+      return err(failed);
+    }
+    this.#log.info({ bytes: written }, 'receipt printed');
+    return ok({ bytes: written });
+  }
+
+  #failureFor(status: DeviceStatus, stage: PrintFailure['stage']): PrintFailure | undefined {
+    switch (status.kind) {
+      case 'ready':
+        return undefined;
+      case 'closed':
+        return { reason: 'lineLost', stage, detail: 'the printer service was stopped' };
+      case 'connecting':
+      case 'lost':
+        return { reason: 'lineLost', stage, detail: status.kind === 'lost' ? `printer line lost: ${status.reason}` : 'printer is connecting' };
+      case 'fault': {
+        const reason = faultPriority.find((fault) => status.faults.includes(fault)) ?? status.faults[0] ?? 'printerOffline';
+        return { reason, stage, detail: `printer reports ${status.faults.join(', ')}` };
+      }
+    }
+  }
+
+  #lostFailure(stage: 'during' | 'after', written: number): PrintFailure {
+    const reason = this.#status.kind === 'lost' ? this.#status.reason : 'line closed';
+    return { reason: 'lineLost', stage, detail: `printer line lost after ${written} bytes: ${reason}` };
+  }
+
+  // --- Line -------------------------------------------------------------------
+
+  async #connect(attempt: 'start' | 'reconnect'): Promise<boolean> {
+    const line = this.#line;
+    try {
+      await this.#transport.open();
+    } catch (error) {
+      if (line !== this.#line) return true;
+      const reason = errorMessage(error);
+      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'printer port could not be opened; retrying');
+      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'printer still unavailable');
+      this.#setStatus({ kind: 'lost', reason });
+      return false;
+    }
+    if (line !== this.#line || !this.#started) {
+      await this.#transport.close().catch(() => undefined);
+      return true;
+    }
+    this.#reader.reset();
+    this.#log.info({ attempt }, 'printer port open');
+    this.#setStatus({ kind: 'connecting' });
+    // The line is up even if the printer does not answer yet: polling takes it from there.
+    await this.refreshStatus();
+    // Lost again while asking: tell the loop to keep going (its start() from #lineLost was a no-op mid-attempt).
+    return line === this.#line;
+  }
+
+  #lineLost(reason: string): void {
+    if (!this.#started || this.#status.kind === 'lost') return;
+    this.#line++;
+    this.#pendingReply?.({ kind: 'lost' });
+    this.#reader.reset();
+    this.#log.warn({ err: reason }, 'printer line lost; reconnecting');
+    this.#setStatus({ kind: 'lost', reason });
+    this.#reconnector.start();
+  }
+
+  /** A write failed without the transport reporting the loss: close our end and reconnect. */
+  async #writeFailed(error: unknown): Promise<void> {
+    const reason = errorMessage(error);
+    if (this.#status.kind === 'lost') return;
+    this.#lineLost(reason);
+    await this.#transport.close().catch(() => undefined);
+  }
+
+  async #write(bytes: Uint8Array): Promise<'ok' | 'lost' | 'timeout'> {
+    const line = this.#line;
+    if (!this.#transport.isOpen) return 'lost';
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.#writeTimeoutMs)));
+    try {
+      const outcome = await Promise.race([this.#transport.write(bytes).then(() => 'ok' as const), timeout]);
+      return line === this.#line ? outcome : 'lost';
+    } catch (error) {
+      if (line === this.#line) await this.#writeFailed(error);
+      return 'lost';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // --- Status -----------------------------------------------------------------
+
+  async #refresh(): Promise<DeviceStatus> {
+    if (!this.#started || this.#status.kind === 'lost' || this.#status.kind === 'closed') return this.#status;
+    const line = this.#line;
+    const replies: StatusReplyFields[] = [];
+    const ask = async (query: RealtimeStatusQuery): Promise<StatusReplyFields | 'timeout' | 'lost'> => {
+      const outcome = await this.#query(query);
+      if (outcome.kind !== 'reply') return outcome.kind;
+      const parsed = parseRealtimeStatusReply(query, outcome.byte);
+      // The reader passes only bytes with the fixed bits, so this cannot fail; be safe anyway.
+      return parsed.ok ? parsed.value : 'timeout';
+    };
+    const queries: RealtimeStatusQuery[] = [RealtimeStatusQuery.printer, RealtimeStatusQuery.offlineCause, RealtimeStatusQuery.rollPaper];
+    for (const query of queries) {
+      const reply = await ask(query);
+      if (reply === 'lost' || line !== this.#line) return this.#status;
+      if (reply === 'timeout') {
+        this.#setNotResponding();
+        return this.#status;
+      }
+      replies.push(reply);
+      // DLE EOT 3 only says which error: ask only when DLE EOT 2 reports one.
+      if (reply.query === 2 && reply.errorOccurred) {
+        const cause = await ask(RealtimeStatusQuery.errorCause);
+        if (cause === 'lost' || line !== this.#line) return this.#status;
+        if (cause === 'timeout') {
+          this.#setNotResponding();
+          return this.#status;
+        }
+        replies.push(cause);
+      }
+    }
+    const status = mergeStatusReplies(replies);
+    this.#printerStatus = status;
+    this.#setStatus(deviceStatusFromPrinterStatus(status));
+    return this.#status;
+  }
+
+  #setNotResponding(): void {
+    if (this.#status.kind === 'fault' && this.#status.faults.includes('notResponding')) return;
+    this.#log.warn({ timeoutMs: this.#statusTimeoutMs }, 'printer does not answer status requests');
+    this.#setStatus({ kind: 'fault', faults: ['notResponding'] });
+  }
+
+  /** One `DLE EOT n` round trip; queries are serialised so each reply matches its request. */
+  #query(query: RealtimeStatusQuery): Promise<QueryOutcome> {
+    const run = async (): Promise<QueryOutcome> => {
+      if (!this.#started || !this.#transport.isOpen || this.#status.kind === 'lost') return { kind: 'lost' };
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let settle: (outcome: QueryOutcome) => void = () => undefined;
+      const reply = new Promise<QueryOutcome>((resolve) => (settle = resolve));
+      this.#pendingReply = settle;
+      try {
+        const written = await this.#write(encodeRealtimeStatusRequest(query));
+        if (written !== 'ok') return { kind: written === 'lost' ? 'lost' : 'timeout' };
+        // The clock starts once the request has left the host: a job chunk queued ahead of it does not count.
+        timer = setTimeout(() => settle({ kind: 'timeout' }), this.#statusTimeoutMs);
+        return await reply;
+      } finally {
+        clearTimeout(timer);
+        if (this.#pendingReply === settle) this.#pendingReply = undefined;
+      }
+    };
+    const result = this.#queryChain.then(run, run);
+    this.#queryChain = result.catch(() => undefined);
+    return result;
+  }
+
+  #onBytes(bytes: Uint8Array): void {
+    for (const reply of this.#reader.push(bytes)) {
+      switch (reply.kind) {
+        case 'realtimeStatus':
+          if (this.#pendingReply) this.#pendingReply({ kind: 'reply', byte: reply.byte });
+          // A reply that came after its query timed out. (Had it come after the next query was sent, it
+          // would have been taken as that one's answer: DLE EOT replies carry no query number.)
+          else this.#log.debug({ byte: reply.byte }, 'status reply with no query outstanding');
+          break;
+        case 'asb':
+          // Automatic Status Back (if enabled on the printer): as good as a status round.
+          this.#printerStatus = reply.status;
+          this.#setStatus(deviceStatusFromPrinterStatus(reply.status));
+          break;
+        case 'flowControl':
+          // XON/XOFF is for the OS driver's flow control; noted for diagnostics only.
+          this.#log.debug({ xon: reply.xon }, 'printer flow control');
+          break;
+        case 'garbage':
+          this.#log.warn({ byteCount: reply.bytes.length, hex: Array.from(reply.bytes.subarray(0, 16), hex).join(' ') }, 'unexpected bytes from the printer');
+          break;
+      }
+    }
+  }
+
+  #schedulePoll(): void {
+    if (this.#pollIntervalMs === 0 || !this.#started) return;
+    this.#pollTimer = setTimeout(() => {
+      this.#pollTimer = undefined;
+      void this.#poll();
+    }, this.#pollIntervalMs);
+  }
+
+  async #poll(): Promise<void> {
+    // A job checks status itself; a lost line is the reconnector's business.
+    if (!this.#printing && this.#status.kind !== 'lost') {
+      try {
+        await this.refreshStatus();
+      } catch (error) {
+        this.#log.error({ err: errorMessage(error) }, 'status poll failed');
+      }
+    }
+    this.#schedulePoll();
+  }
+
+  #setStatus(status: DeviceStatus): void {
+    if (JSON.stringify(status) === JSON.stringify(this.#status)) return;
+    const previous = this.#status;
+    this.#status = status;
+    if (status.kind === 'fault' || previous.kind === 'fault') this.#log.info({ from: previous, to: status }, 'printer status changed');
+    try {
+      this.#onStatus.fire(status);
+    } catch (error) {
+      this.#log.error({ err: errorMessage(error) }, 'printer status listener threw');
+    }
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).padStart(2, '0');
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { registerBarcodeCommands } from './barcodeCommand';
+import { registerCatalogCommands } from './catalogCommand';
+import { registerDemoCommand } from './demoCommand';
+import { registerLaneCommand } from './laneCommand';
+
+/**
+ * `lanewise`: the command store IT uses on a terminal. Each command returns its exit status;
+ * commands that run until stopped (demo, lane) resolve when they stop.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command()
+    .name('lanewise')
+    .description('Lanewise self-checkout: run lanes and the demo store, inspect catalogues and barcodes')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemoCommand(program, setExitCode);
+  registerLaneCommand(program, setExitCode);
+  registerCatalogCommands(program, setExitCode);
+  registerBarcodeCommands(program, setExitCode);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`lanewise: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  return exitCode;
+}

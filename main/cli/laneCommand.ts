@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { ConfigError, loadLaneConfig } from '../config/laneConfig';
+import { startLane } from '../lane/startLane';
+import { ensureRendererBuilt } from './rendererBuild';
+
+/** Runs until SIGINT/SIGTERM, then stops devices and closes databases before exiting. */
+export function registerLaneCommand(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('lane')
+    .description('run one lane from its configuration file (devices, journal, kiosk screen server)')
+    .requiredOption('--config <file>', 'the terminal’s lane configuration (JSON)')
+    .option('--ready-json', 'print one JSON line {"event":"ready",…} on stdout when ready (for supervisors)')
+    .action(async (options: { config: string; readyJson?: boolean }) => {
+      let config;
+      try {
+        config = loadLaneConfig(options.config);
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          process.stderr.write(`lanewise: invalid lane configuration ${error.message}\n`);
+          setExitCode(78); // EX_CONFIG
+          return;
+        }
+        throw error;
+      }
+      const staticDir = await ensureRendererBuilt();
+      const lane = await startLane(config, { staticDir });
+      const url = lane.server?.url;
+      // A bug must not leave a half-working lane: log it and exit; the supervisor restarts the lane and the journal restores the sale.
+      process.on('uncaughtException', (error) => {
+        lane.log.error({ error: String(error), stack: error.stack }, 'uncaught exception; exiting for a clean restart');
+        process.exit(70);
+      });
+      process.on('unhandledRejection', (reason) => lane.log.error({ error: String(reason) }, 'unhandled promise rejection'));
+
+      if (options.readyJson) {
+        process.stdout.write(`${JSON.stringify({ event: 'ready', laneId: config.laneId, url, pid: process.pid, restored: lane.runtime.restored })}\n`);
+      } else {
+        process.stdout.write(`Lane ${config.laneId} ready: ${url}\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await lane.stop();
+      setExitCode(0);
+    });
+}

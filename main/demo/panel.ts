@@ -1,0 +1,207 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { getRestrictedTemplate, makeRestrictedBarcode, parseScannerText } from '../../shared/barcode';
+import type { Logger } from '../../shared/log';
+import { demoSettings, showcase } from '../catalog/demoCatalog';
+import { demoDeliPrefix } from '../catalog/ensureDemoCatalog';
+import type { DemoLane } from './demoStore';
+
+/**
+ * The demo's "hardware" panel on loopback: buttons that scan sample barcodes through the
+ * simulated scanner's serial line, answer the simulated card terminal, and open the printer
+ * cover or take its paper. What a person would otherwise do with their hands at a lane.
+ */
+
+export interface SampleScan {
+  readonly label: string;
+  readonly code: string;
+}
+
+export function demoSampleScans(): SampleScan[] {
+  const template = getRestrictedTemplate(demoSettings.restrictedTemplate ?? 'sweden')!;
+  return [
+    { label: 'Milk', code: showcase.milk },
+    { label: 'Rye bread', code: showcase.bread },
+    { label: 'Chocolate', code: showcase.chocolate },
+    { label: 'Coffee', code: showcase.coffee },
+    { label: 'Beer (18+)', code: showcase.beer },
+    { label: 'Deli cheese, labelled €4.58', code: makeRestrictedBarcode(template, { prefix: demoDeliPrefix, itemReference: '000001', priceMinor: 458 }, demoSettings.currency) },
+    { label: 'Milk as UPC-A/EAN with AIM ]E0', code: `]E0${showcase.milk}` },
+    { label: 'GS1-128: milk', code: `]C101${showcase.milk.padStart(14, '0')}` },
+    { label: 'Digital Link QR: coffee', code: `]Q3https://id.gs1.org/01/${showcase.coffee.padStart(14, '0')}` },
+    { label: 'Not in the catalogue', code: '4006381333931' },
+    { label: 'Wrong check digit', code: '4750001000017' },
+  ];
+}
+
+const laneAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('scan'), code: z.string().min(1).max(512) }),
+  z.object({ action: z.literal('garbage') }),
+  z.object({ action: z.literal('terminal'), decision: z.enum(['approve', 'decline', 'cancel']) }),
+  z.object({ action: z.literal('paper'), paper: z.enum(['ok', 'nearEnd', 'end']) }),
+  z.object({ action: z.literal('cover'), open: z.boolean() }),
+]);
+
+export interface DevicePanel {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startDevicePanel(lanes: readonly DemoLane[], options: { port: number; log: Logger }): Promise<DevicePanel> {
+  const samples = demoSampleScans();
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.log.warn({ error: String(error) }, 'device panel request failed');
+      if (!response.headersSent) send(response, 500, { error: String(error) });
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (request.method === 'GET' && url.pathname === '/') return sendText(response, 'text/html; charset=utf-8', panelHtml);
+    if (request.method === 'GET' && url.pathname === '/panel.js') return sendText(response, 'text/javascript; charset=utf-8', panelScript);
+    if (request.method === 'GET' && url.pathname === '/api/state') {
+      return send(response, 200, {
+        samples,
+        lanes: lanes.map((lane) => ({
+          laneId: lane.laneId,
+          url: lane.url,
+          scannerPath: lane.scannerPty.devicePath,
+          laneUp: lane.process.ready !== undefined,
+          pending: lane.terminal.pending,
+          paper: lane.printer.paper,
+          receipts: lane.printer.receipts.slice(-3).map((receipt) => receipt.text),
+        })),
+      });
+    }
+    const match = /^\/api\/lanes\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    const lane = match && lanes.find((candidate) => candidate.laneId === match[1]);
+    if (request.method === 'POST' && lane) {
+      const parsed = laneAction.safeParse(await readJson(request));
+      if (!parsed.success) return send(response, 400, { error: z.prettifyError(parsed.error) });
+      const command = parsed.data;
+      switch (command.action) {
+        case 'scan':
+          await lane.scanner.scan(parseScannerText(command.code));
+          break;
+        case 'garbage':
+          await lane.scanner.writeRaw(Uint8Array.from([0x00, 0xff, 0x1b, 0x07, 0x80, 0x9f, 0x0d]));
+          break;
+        case 'terminal':
+          lane.terminal.decide(command.decision);
+          break;
+        case 'paper':
+          lane.printer.setPaper(command.paper);
+          break;
+        case 'cover':
+          lane.printer.setCoverOpen(command.open);
+          break;
+      }
+      return send(response, 200, { ok: true });
+    }
+    send(response, 404, { error: 'not found' });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const securityHeaders = { 'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'", 'X-Content-Type-Options': 'nosniff' };
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function sendText(response: ServerResponse, type: string, body: string): void {
+  response.writeHead(200, { ...securityHeaders, 'Content-Type': type, 'Cache-Control': 'no-cache' }).end(body);
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  let body = '';
+  for await (const chunk of request) {
+    body += chunk;
+    if (body.length > 4096) throw new Error('request too large');
+  }
+  try {
+    return JSON.parse(body || '{}');
+  } catch {
+    return undefined;
+  }
+}
+
+const panelHtml = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lanewise demo — device panel</title>
+<style>
+body{font:16px system-ui,sans-serif;margin:1rem;background:#f4f4f2;color:#111}
+h1{font-size:1.3rem}.lane{background:#fff;border-radius:8px;padding:1rem;margin-bottom:1rem;box-shadow:0 1px 3px #0002}
+button{font:inherit;padding:.5rem .8rem;margin:.2rem;border-radius:6px;border:1px solid #888;background:#fafafa;cursor:pointer}
+button.go{background:#1b7f3b;color:#fff;border-color:#1b7f3b}button.stop{background:#b3261e;color:#fff;border-color:#b3261e}
+pre{background:#111;color:#eee;padding:.6rem;border-radius:6px;max-height:22rem;overflow:auto;font-size:13px}
+code{background:#eee;padding:0 .3rem}input{font:inherit;padding:.4rem;width:18rem}
+</style></head>
+<body><h1>Lanewise demo — simulated devices</h1><p>Everything here goes through the real drivers: scans are written to the scanner's serial line, the card terminal answers over TCP, the printer's status is read with DLE EOT.</p>
+<div id="lanes">Loading…</div><script src="panel.js"></script></body></html>`;
+
+const panelScript = `'use strict';
+const lanesEl = document.getElementById('lanes');
+let samples = [];
+function post(laneId, body) {
+  return fetch('/api/lanes/' + laneId, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(refresh);
+}
+function el(tag, props, children) {
+  const node = Object.assign(document.createElement(tag), props || {});
+  for (const child of children || []) node.append(child);
+  return node;
+}
+function render(state) {
+  samples = state.samples;
+  lanesEl.replaceChildren(...state.lanes.map((lane) => {
+    const input = el('input', { placeholder: 'barcode, e.g. ]C101… or <GS>' });
+    const scanButtons = samples.map((s) => el('button', { textContent: s.label, title: s.code, onclick: () => post(lane.laneId, { action: 'scan', code: s.code }) }));
+    const pending = lane.pending[0];
+    return el('section', { className: 'lane' }, [
+      el('h2', { textContent: 'Lane ' + lane.laneId + (lane.laneUp ? '' : ' (restarting…)') }),
+      el('p', {}, [el('a', { href: lane.url, target: '_blank', textContent: 'Open the kiosk ' + lane.url })]),
+      el('p', {}, ['Scanner line: ', el('code', { textContent: lane.scannerPath })]),
+      el('div', {}, ['Scan: ', ...scanButtons]),
+      el('div', {}, [input, el('button', { textContent: 'Scan typed code', onclick: () => input.value && post(lane.laneId, { action: 'scan', code: input.value }) }),
+        el('button', { textContent: 'Send garbage bytes', onclick: () => post(lane.laneId, { action: 'garbage' }) })]),
+      el('h3', { textContent: 'Card terminal' }),
+      pending
+        ? el('div', {}, ['Waiting for card: ' + (pending.amountMinor / 100).toFixed(2) + ' ' + pending.currency + ' ',
+            el('button', { className: 'go', textContent: 'Approve', onclick: () => post(lane.laneId, { action: 'terminal', decision: 'approve' }) }),
+            el('button', { className: 'stop', textContent: 'Decline', onclick: () => post(lane.laneId, { action: 'terminal', decision: 'decline' }) }),
+            el('button', { textContent: 'Shopper cancels on terminal', onclick: () => post(lane.laneId, { action: 'terminal', decision: 'cancel' }) })])
+        : el('p', { textContent: 'Idle: no payment in progress.' }),
+      el('h3', { textContent: 'Receipt printer (paper: ' + lane.paper + ')' }),
+      el('div', {}, [
+        el('button', { textContent: 'Paper OK', onclick: () => post(lane.laneId, { action: 'paper', paper: 'ok' }) }),
+        el('button', { textContent: 'Paper near end', onclick: () => post(lane.laneId, { action: 'paper', paper: 'nearEnd' }) }),
+        el('button', { textContent: 'Paper out', onclick: () => post(lane.laneId, { action: 'paper', paper: 'end' }) }),
+        el('button', { textContent: 'Open cover', onclick: () => post(lane.laneId, { action: 'cover', open: true }) }),
+        el('button', { textContent: 'Close cover', onclick: () => post(lane.laneId, { action: 'cover', open: false }) })]),
+      ...lane.receipts.slice().reverse().map((text) => el('pre', { textContent: text })),
+    ]);
+  }));
+}
+let shown = '';
+// Re-render only on change, so a half-typed barcode is not wiped every second.
+function refresh() {
+  return fetch('/api/state').then((r) => r.text()).then((text) => { if (text !== shown) { shown = text; render(JSON.parse(text)); } }).catch(() => {});
+}
+refresh();
+setInterval(refresh, 1000);
+`;

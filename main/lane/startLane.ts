@@ -1,0 +1,75 @@
+import { getRestrictedTemplate } from '../../shared/barcode';
+import type { Logger } from '../../shared/log';
+import { startLaneServer, type LaneServer } from '../bridge/laneServer';
+import { CatalogStore } from '../catalog/catalogStore';
+import { lanePaths, type LaneConfig } from '../config/laneConfig';
+import { createLogger } from '../log/logger';
+import { createLaneDevices } from './laneDevices';
+import { Journal } from './journal';
+import type { LaneDevices } from './ports';
+import { LaneRuntime } from './runtime';
+
+export interface RunningLane {
+  readonly runtime: LaneRuntime;
+  /** The browser transport; absent when the lane is hosted by Electron (IPC transport). */
+  readonly server: LaneServer | undefined;
+  readonly log: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartLaneOptions {
+  /** The built kiosk page to serve. */
+  readonly staticDir: string;
+  /** Replaces the configured devices (tests). */
+  readonly devices?: LaneDevices;
+  readonly log?: Logger & { flush?(): void };
+  /** Serve the kiosk page and the WebSocket bridge over HTTP (default). Electron uses IPC instead. */
+  readonly serve?: boolean;
+}
+
+/**
+ * Opens a lane's databases, devices and screen server from its configuration.
+ * The catalogue must exist (synced from the store, imported, or the demo's).
+ */
+export async function startLane(config: LaneConfig, options: StartLaneOptions): Promise<RunningLane> {
+  const paths = lanePaths(config);
+  const log = options.log ?? createLogger({ file: paths.log, level: config.log.level, bindings: { lane: config.laneId } });
+  const catalog = CatalogStore.open(paths.catalog);
+  const settings = catalog.settings();
+  if (catalog.count() === 0) log.warn({ catalog: paths.catalog }, 'the catalogue is empty: every scan will be an unknown item');
+  const restrictedTemplate = settings.restrictedTemplate ? (getRestrictedTemplate(settings.restrictedTemplate) ?? null) : null;
+  if (settings.restrictedTemplate && !restrictedTemplate) log.error({ template: settings.restrictedTemplate }, 'unknown restricted-circulation template; in-store labels will not decode');
+  const journal = Journal.open(paths.journal);
+  const devices = options.devices ?? createLaneDevices(config, log);
+  const runtime = new LaneRuntime({
+    lane: { laneId: config.laneId, storeName: config.storeName, currency: settings.currency, defaultLanguage: config.defaultLanguage },
+    restrictedTemplate,
+    catalog,
+    journal,
+    devices,
+    log,
+  });
+  await runtime.start();
+  const server =
+    options.serve === false
+      ? undefined
+      : await startLaneServer({ service: runtime.service, onView: runtime.onView, staticDir: options.staticDir, host: config.http.host, port: config.http.port, log });
+  log.info({ url: server?.url, restored: runtime.restored, state: runtime.view.state }, 'lane ready');
+
+  let stopped = false;
+  return {
+    runtime,
+    server,
+    log,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server?.close();
+      await runtime.stop();
+      journal.close();
+      catalog.close();
+      log.info({}, 'lane stopped');
+      options.log?.flush?.();
+    },
+  };
+}

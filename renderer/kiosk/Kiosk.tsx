@@ -1,0 +1,97 @@
+import { useEffect, useLayoutEffect, type ReactNode } from 'react';
+import { inState, type LaneView } from '../../shared/bridge/laneView';
+import { isLanguage } from '../../shared/i18n/languages';
+import { ConfirmCancelDialog, ConnectingOverlay, DeviceBanner, NoticeDialog, TopBar, type Send } from './components';
+import { KioskLanguage, useKioskText } from './i18n';
+import { Spinner } from './icons';
+import { recordRenderedScan } from './renderTrace';
+import { BasketScreen } from './screens/BasketScreen';
+import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
+import { PaymentScreen } from './screens/PaymentScreen';
+import { ReceiptScreen } from './screens/ReceiptScreen';
+import { WelcomeScreen } from './screens/WelcomeScreen';
+
+export interface KioskProps {
+  /** The lane's latest view; null until the first one arrives. */
+  readonly view: LaneView | null;
+  /** False while the lane is out of reach: the last view stays underneath a "connecting" overlay. */
+  readonly connected: boolean;
+  readonly send: Send;
+}
+
+/** The whole kiosk page: renders the lane's view and nothing else. */
+export function Kiosk({ view, connected, send }: KioskProps) {
+  // A language this build does not know (a newer lane) shows in English rather than breaking formatting.
+  const language = view && isLanguage(view.context.language) ? view.context.language : 'en';
+
+  useLayoutEffect(() => {
+    if (view?.trace) recordRenderedScan(view.trace.id);
+  }, [view]);
+
+  return (
+    <KioskLanguage language={language}>
+      <DocumentLanguage />
+      {view && <Screen view={view} send={send} />}
+      {(!connected || !view) && <ConnectingOverlay />}
+    </KioskLanguage>
+  );
+}
+
+function DocumentLanguage() {
+  const { t, language } = useKioskText();
+  const title = t('app.title');
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = title;
+  }, [language, title]);
+  return null;
+}
+
+function Screen({ view, send }: { view: LaneView; send: Send }) {
+  const { state, context } = view;
+  let body: ReactNode;
+  let modal: ReactNode = null;
+  let duringSale = false;
+
+  if (state === 'idle') {
+    body = <WelcomeScreen language={context.language} send={send} />;
+  } else if (state === 'outOfService') {
+    body = <OutOfServiceScreen context={context} />;
+  } else if (inState(state, 'scanning')) {
+    duringSale = true;
+    body = <BasketScreen view={view} send={send} />;
+    if (state === 'scanning.confirmingCancel') modal = <ConfirmCancelDialog send={send} />;
+    else if (context.notice) modal = <NoticeDialog notice={context.notice} send={send} />;
+  } else if (inState(state, 'payment')) {
+    duringSale = true;
+    body = <PaymentScreen view={view} send={send} />;
+    if (context.notice) modal = <NoticeDialog notice={context.notice} send={send} />;
+  } else if (inState(state, 'receipt')) {
+    body = <ReceiptScreen view={view} send={send} />;
+  } else {
+    body = <WaitScreen />;
+  }
+
+  const top = state.split('.')[0] ?? '';
+  return (
+    <div className={`screen screen--${top}`} data-testid={`screen-${state.replaceAll('.', '-')}`} data-state={state}>
+      <TopBar context={context} send={send} showLanguages={state !== 'idle'} />
+      {duringSale && <DeviceBanner context={context} />}
+      <main className="screen__main" inert={modal !== null}>
+        {body}
+      </main>
+      {modal}
+    </div>
+  );
+}
+
+/** A state this build does not know (a newer lane): nothing to tap, just wait for the next view. */
+function WaitScreen() {
+  const { t } = useKioskText();
+  return (
+    <div className="status">
+      <Spinner className="spinner spinner--dark" />
+      <p className="status__title">{t('connection.wait')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import { memo, useLayoutEffect, useRef } from 'react';
+import type { LaneView } from '../../../shared/bridge/laneView';
+import type { BasketLine } from '../../../shared/checkout/sale';
+import type { LocalizedText } from '../../../shared/i18n/languages';
+import { localized } from '../../../shared/i18n/languages';
+import { lineDetail } from '../../../shared/receipt/buildReceipt';
+import { Button, type Send } from '../components';
+import { ScanIcon } from '../icons';
+import { useKioskText } from '../i18n';
+
+/** `scanning.*`: the basket, the running total and the way to pay. Notices are drawn over it by the caller. */
+export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
+  const { t, money } = useKioskText();
+  const lines = view.context.sale?.lines ?? [];
+  const currency = view.context.lane.currency;
+  const empty = lines.length === 0;
+  const total = money(view.totalMinor, currency);
+  return (
+    <div className="basket-screen">
+      <section className="basket" aria-labelledby="basket-title">
+        <h1 id="basket-title" className="basket__title">
+          {t('basket.title')}
+        </h1>
+        {empty ? (
+          <p className="basket__empty">{t('basket.empty')}</p>
+        ) : (
+          <ol className="basket__lines">
+            {lines.map((line) => (
+              <BasketRow key={line.lineId} line={line} currency={currency} />
+            ))}
+          </ol>
+        )}
+        {!empty && (
+          <p className="basket__hint">
+            <ScanIcon className="basket__hint-icon" />
+            {t('basket.scanNext')}
+          </p>
+        )}
+      </section>
+      <aside className="summary">
+        <p className="summary__count" data-testid="item-count">
+          {t('basket.itemCount', { count: view.itemCount })}
+        </p>
+        <p className="summary__label">{t('basket.total')}</p>
+        <p className={total.length > 7 ? 'summary__total summary__total--long' : 'summary__total'} data-testid="basket-total">
+          {total}
+        </p>
+        <div className="summary__actions">
+          <Button testId="pay" variant="primary" size="huge" disabled={empty} onPress={() => send({ type: 'ui.pay' })}>
+            {t('basket.pay')}
+          </Button>
+          <Button testId="cancel-sale" variant="secondary" onPress={() => send({ type: 'ui.cancelSale' })}>
+            {t('basket.cancelSale')}
+          </Button>
+        </div>
+      </aside>
+    </div>
+  );
+}
+
+function sameName(a: LocalizedText, b: LocalizedText): boolean {
+  return a === b || (a.en === b.en && a.ru === b.ru && a.lv === b.lv && a.bg === b.bg);
+}
+
+/**
+ * Views arrive as fresh JSON, so every line is a new object each time; comparing the fields
+ * that are shown keeps unchanged rows from re-rendering on each scan.
+ */
+function sameRow(a: { line: BasketLine; currency: string }, b: { line: BasketLine; currency: string }): boolean {
+  const x = a.line;
+  const y = b.line;
+  return (
+    a.currency === b.currency &&
+    (x === y ||
+      (x.lineId === y.lineId &&
+        x.gtin === y.gtin &&
+        x.pricing === y.pricing &&
+        x.quantity === y.quantity &&
+        x.weightGrams === y.weightGrams &&
+        x.unitPriceMinor === y.unitPriceMinor &&
+        x.priceMinor === y.priceMinor &&
+        sameName(x.name, y.name)))
+  );
+}
+
+const BasketRow = memo(function BasketRow({ line, currency }: { line: BasketLine; currency: string }) {
+  const { t, language, money } = useKioskText();
+  const ref = useRef<HTMLLIElement>(null);
+  // Keep the line that just changed (new, or one more piece) in sight.
+  useLayoutEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [line.quantity, line.priceMinor]);
+  const detail = lineDetail(line, language, t, (minor) => money(minor, currency));
+  return (
+    <li ref={ref} className="line" data-testid="basket-line" data-gtin={line.gtin} data-line-id={line.lineId}>
+      {/* Re-mounted when the quantity changes, which replays its highlight animation. */}
+      <span key={line.quantity} className="line__flash" aria-hidden="true" />
+      <span className="line__name">{localized(line.name, language)}</span>
+      {detail && <span className="line__detail">{detail}</span>}
+      <span className="line__price">{money(line.priceMinor, currency)}</span>
+    </li>
+  );
+}, sameRow);

@@ -1,0 +1,60 @@
+import type { LaneView } from '../../../shared/bridge/laneView';
+import { saleTotalMinor } from '../../../shared/checkout/sale';
+import { Button, type Send } from '../components';
+import { CheckIcon, PrinterIcon } from '../icons';
+import { useKioskText } from '../i18n';
+
+/** `receipt.*`: the sale is paid; print, thank, and let the shopper go. */
+export function ReceiptScreen({ view, send }: { view: LaneView; send: Send }) {
+  const { t, money } = useKioskText();
+  const sale = view.context.closedSale;
+  const paidMinor = sale ? (sale.payments.length > 0 ? sale.payments.reduce((sum, p) => sum + p.amountMinor, 0) : saleTotalMinor(sale.lines)) : null;
+  const paid = paidMinor !== null && (
+    <p className="status__paid" data-testid="paid-amount">
+      {t('receipt.paid', { amount: money(paidMinor, view.context.lane.currency) })}
+    </p>
+  );
+
+  if (view.state === 'receipt.done') {
+    return (
+      <div className="status">
+        <CheckIcon className="status__icon status__icon--success" />
+        <h1 className="status__title status__title--big">{t('receipt.done.title')}</h1>
+        {paid}
+        <p className="status__body">{t('receipt.done.body')}</p>
+        <div className="status__actions">
+          <Button testId="finish" variant="primary" size="huge" onPress={() => send({ type: 'ui.finish' })}>
+            {t('receipt.finish')}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  if (view.state === 'receipt.printFailed') {
+    return (
+      <div className="status">
+        <CheckIcon className="status__icon status__icon--success" />
+        <h1 className="status__title">{t('receipt.printFailed.title')}</h1>
+        {paid}
+        <p className="status__body status__note">{t('receipt.printFailed.body')}</p>
+        <div className="status__actions">
+          <Button testId="reprint" variant="secondary" onPress={() => send({ type: 'ui.reprint' })}>
+            {t('receipt.reprint')}
+          </Button>
+          <Button testId="finish" variant="primary" onPress={() => send({ type: 'ui.finish' })}>
+            {t('receipt.finish')}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="status">
+      <PrinterIcon className="status__icon status__icon--pulse" />
+      <h1 className="status__title">{t('receipt.printing')}</h1>
+      {paid}
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+import type { BarcodeRejectionReason } from '../../barcode/types';
+import type { Notice } from '../../checkout/machine';
+import type { DeviceFault, DeviceRole } from '../../devices';
+import type { DeclineReason } from '../../payment';
+import type { Language } from '../languages';
+
+/**
+ * Keys every catalogue must have because the code builds them from a domain value
+ * (`barcode.reason.<reason>` and so on): adding a reason, fault or notice kind without
+ * its message fails the type check here.
+ */
+type DomainKeys =
+  | `barcode.reason.${BarcodeRejectionReason}`
+  | `notice.${Notice['kind']}.title`
+  | `device.fault.${DeviceFault}`
+  | `device.role.${DeviceRole}`
+  | `device.banner.${DeviceRole}`
+  | `device.status.${'closed' | 'connecting' | 'lost'}`
+  | `payment.failure.declined.${DeclineReason}`
+  | `payment.failure.${'timedOut' | 'unavailable'}`;
+
+/**
+ * English, the reference catalogue: every other language has exactly these keys
+ * (with its own plural forms), and English is the fallback for anything missing at run time.
+ *
+ * Keys are flat (`screen.part`), camelCase, without `_` except for i18next plural
+ * suffixes (`_one`, `_other`, …). Placeholders are `{{name}}` without spaces.
+ * Shopper texts: plain words, short sentences, say what to do next.
+ */
+export const en = {
+  'app.title': 'Self-checkout',
+  'app.lane': 'Checkout {{laneId}}',
+  'app.languages': 'Language',
+
+  'connection.connecting': 'Connecting to the lane…',
+  'connection.wait': 'Please wait a moment.',
+
+  'welcome.title': 'Welcome',
+  'welcome.scanToStart': 'Scan an item to start',
+  'welcome.start': 'Start',
+  'welcome.chooseLanguage': 'Choose your language',
+
+  'outOfService.title': 'This checkout is closed',
+  'outOfService.body': 'Please use another checkout.',
+  'outOfService.problems': 'Problems at this checkout',
+  'outOfService.deviceProblem': '{{device}}: {{problem}}',
+
+  'basket.title': 'Your basket',
+  'basket.empty': 'Your basket is empty. Scan your first item.',
+  'basket.scanNext': 'Scan your next item',
+  'basket.total': 'Total',
+  'basket.itemCount_one': '{{count}} item',
+  'basket.itemCount_other': '{{count}} items',
+  'basket.quantityTimesPrice': '{{quantity}} × {{price}}',
+  'basket.weightTimesPrice': '{{weight}} × {{price}}',
+  'basket.pay': 'Pay',
+  'basket.cancelSale': 'Cancel sale',
+  'unit.pricePerKg': '{{price}}/kg',
+
+  'notice.ok': 'OK',
+  'notice.code': 'Barcode: {{code}}',
+  'notice.unknownItem.title': 'Item not found',
+  'notice.unknownItem.body': 'We could not find this item. Please put it aside and ask an assistant for help.',
+  'notice.rejectedBarcode.title': 'Barcode not accepted',
+  'notice.needsWeighing.title': 'This item must be weighed',
+  'notice.needsWeighing.body': '{{name}} is sold by weight. Please ask an assistant to weigh it for you.',
+  'notice.finishPaymentFirst.title': 'Please finish paying first',
+  'notice.finishPaymentFirst.body': 'Items scanned now are not added. Pay for this basket first, or cancel the payment.',
+  'notice.paymentCancelled.title': 'Payment cancelled',
+  'notice.paymentCancelled.body': 'No money was taken. Your items are still in the basket.',
+
+  'confirmCancel.title': 'Cancel this sale?',
+  'confirmCancel.body': 'All items will be removed from your basket.',
+  'confirmCancel.yes': 'Yes, cancel',
+  'confirmCancel.no': 'No, keep shopping',
+
+  'barcode.rejected': 'This barcode could not be used. Please scan it again or ask for help.',
+  'barcode.reason.empty': 'Nothing was read. Please scan the barcode again.',
+  'barcode.reason.invalidCharacters': 'This barcode could not be read. Please scan it again or ask for help.',
+  'barcode.reason.wrongLength': 'Only part of this barcode was read. Please scan it again or ask for help.',
+  'barcode.reason.checkDigit': 'This barcode was misread. Please hold the item still and scan it again.',
+  'barcode.reason.priceCheckDigit': 'The price on this label could not be read. Please scan it again or ask for help.',
+  'barcode.reason.unknownSymbology': 'This is not a product barcode. Please scan the barcode on the product.',
+  'barcode.reason.unsupportedSymbology': 'This kind of barcode cannot be used here. Please scan another barcode on the product or ask for help.',
+  'barcode.reason.addOnOnly': 'Only the small extra barcode was read. Please scan the main barcode.',
+  'barcode.reason.malformedElementString': 'This label could not be read. Please scan it again or ask for help.',
+  'barcode.reason.unknownApplicationIdentifier': 'This label cannot be used here. Please ask an assistant for help.',
+  'barcode.reason.missingGtin': 'This code does not show which product it is. Please scan the barcode on the product.',
+  'barcode.reason.malformedDigitalLink': 'This QR code could not be read. Please scan the barcode on the product instead.',
+  'barcode.reason.unsupportedPrecision': 'The weight or price on this label cannot be used here. Please ask an assistant for help.',
+
+  'payment.authorizing.title': 'Follow the instructions on the card terminal',
+  'payment.amountDue': 'Amount to pay',
+  'payment.cancel': 'Cancel payment',
+  'payment.cancelling.title': 'Cancelling…',
+  'payment.cancelling.body': 'Please wait while the card terminal confirms.',
+  'payment.failed.title': 'The payment did not go through',
+  'payment.retry': 'Try again',
+  'payment.backToBasket': 'Back to basket',
+  'payment.failure.declined.insufficientFunds': 'Your bank declined the payment: not enough money. Please try another card.',
+  'payment.failure.declined.cardDeclined': 'Your card was declined. Please try another card.',
+  'payment.failure.declined.cardExpired': 'This card has expired. Please use another card.',
+  'payment.failure.declined.pinIncorrect': 'The PIN was not correct. Please try again.',
+  'payment.failure.declined.other': 'The payment was declined. Please try again or use another card.',
+  'payment.failure.timedOut': 'The card terminal took too long to answer. Please try again.',
+  'payment.failure.unavailable': 'The card terminal is not available right now. Please try again or ask an assistant.',
+
+  'receipt.printing': 'Printing your receipt…',
+  'receipt.done.title': 'Thank you!',
+  'receipt.done.body': 'Please take your receipt and your shopping.',
+  'receipt.paid': 'You paid {{amount}}',
+  'receipt.finish': 'Done',
+  'receipt.printFailed.title': 'Your purchase is complete.',
+  'receipt.printFailed.body': 'The receipt could not be printed. If you need one, please ask an assistant.',
+  'receipt.reprint': 'Try printing again',
+
+  'device.role.scanner': 'Scanner',
+  'device.role.printer': 'Receipt printer',
+  'device.role.paymentTerminal': 'Card terminal',
+  'device.banner.scanner': 'Please ask an assistant for help.',
+  'device.banner.printer': 'You can still pay, but your receipt may not print.',
+  'device.banner.paymentTerminal': 'Please ask an assistant before you pay.',
+  'device.status.closed': 'switched off',
+  'device.status.connecting': 'starting up',
+  'device.status.lost': 'not connected',
+  'device.fault.paperEnd': 'out of paper',
+  'device.fault.coverOpen': 'cover open',
+  'device.fault.printerOffline': 'offline',
+  'device.fault.cutterError': 'paper cutter stuck',
+  'device.fault.unrecoverableError': 'needs repair',
+  'device.fault.notResponding': 'not responding',
+
+  'receiptDoc.lane': 'Checkout {{laneId}}',
+  'receiptDoc.sale': 'Sale no. {{number}}',
+  'receiptDoc.total': 'TOTAL',
+  'receiptDoc.vatIncluded': 'VAT included',
+  'receiptDoc.vatRow': 'VAT {{rate}} of {{gross}}',
+  'receiptDoc.vatTotal': 'Total VAT',
+  'receiptDoc.cardPayment': 'Card payment',
+  'receiptDoc.card': 'Card',
+  'receiptDoc.authCode': 'Auth code',
+  'receiptDoc.reference': 'Reference',
+  'receiptDoc.thankYou': 'Thank you for shopping with us!',
+  'receiptDoc.cancelled': 'CANCELLED',
+  'receiptDoc.cancelledNote': 'This sale was cancelled. Nothing was charged.',
+  'receiptDoc.reprint': 'REPRINT',
+} as const satisfies Record<DomainKeys, string> & Record<string, string>;
+
+/** Plural categories of each language, as `Intl.PluralRules` (and so i18next) selects them. */
+export interface PluralCategoriesOf {
+  en: 'one' | 'other';
+  ru: 'one' | 'few' | 'many' | 'other';
+  lv: 'zero' | 'one' | 'other';
+  bg: 'one' | 'other';
+}
+type _EveryLanguageHasPluralCategories = [Language] extends [keyof PluralCategoriesOf] ? ([keyof PluralCategoriesOf] extends [Language] ? true : never) : never;
+const _pluralCheck: _EveryLanguageHasPluralCategories = true;
+void _pluralCheck;
+
+type EnglishKey = keyof typeof en;
+type EnglishPluralSuffix = PluralCategoriesOf['en'];
+
+/** Messages chosen by a `count` (stored as `<key>_<category>`). */
+export type PluralKey = EnglishKey extends infer K ? (K extends `${infer Base}_${EnglishPluralSuffix}` ? Base : never) : never;
+/** Messages with one form. */
+export type SimpleKey = Exclude<EnglishKey, `${PluralKey}_${EnglishPluralSuffix}`>;
+/** What code asks to translate. */
+export type MessageKey = SimpleKey | PluralKey;
+
+/** A complete catalogue for `L`: exactly the English keys, with `L`'s own plural forms. */
+export type Catalog<L extends Language> = { readonly [K in SimpleKey]: string } & { readonly [K in `${PluralKey}_${PluralCategoriesOf[L]}`]: string };
+
+// English must itself be complete (both plural forms of every plural message).
+const _englishComplete: Catalog<'en'> = en;
+void _englishComplete;
+
+type Placeholders<S> = S extends `${string}{{${infer Name}}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+type EnglishText<K extends MessageKey> = K extends PluralKey ? (typeof en)[`${K}_${EnglishPluralSuffix}`] : K extends SimpleKey ? (typeof en)[K] : never;
+
+/** The placeholders a message has, from its English text. */
+export type MessagePlaceholder<K extends MessageKey> = Placeholders<EnglishText<K>>;
+
+/** Values for a message's placeholders; plural messages also need `count`. */
+export type MessageVars<K extends MessageKey> = K extends PluralKey
+  ? { readonly count: number } & { readonly [P in Exclude<MessagePlaceholder<K>, 'count'>]: string | number }
+  : { readonly [P in MessagePlaceholder<K>]: string | number };
+
+/** The rest arguments of `t(key, …)`: none for a message without placeholders, else its values. */
+export type MessageArgs<K extends MessageKey> = K extends PluralKey ? [vars: MessageVars<K>] : [MessagePlaceholder<K>] extends [never] ? [] : [vars: MessageVars<K>];

@@ -1,0 +1,120 @@
+import type { LaneInfo } from '../checkout/machine';
+import { itemCount, saleTotalMinor, vatBreakdown, type BasketLine, type PaymentRecord, type Sale } from '../checkout/sale';
+import { createTranslator, formatVatRate, formatWeight, type Translator } from '../i18n';
+import { localized, type Language } from '../i18n/languages';
+import { formatMoney } from '../money';
+import type { ReceiptBlock, ReceiptDocument } from '../receipt';
+
+export interface ReceiptOptions {
+  /** A copy printed again later (from the receipt screen or by an assistant): marked as such. */
+  readonly reprint?: boolean | undefined;
+  /**
+   * IANA time zone for the printed date and time. Defaults to the lane's own zone; tests and
+   * tools that print away from the store pass the store's zone.
+   */
+  readonly timeZone?: string | undefined;
+}
+
+/**
+ * The printed receipt of a sale, in the sale's language (the shopper's language when it closed):
+ * header, lines, total, VAT per rate, card payment, thank-you line and a Code 128 of the sale id
+ * so an assistant can find the sale by scanning the paper. Money is formatted here; the
+ * printer driver only lays the blocks out.
+ */
+export function buildReceiptDocument(sale: Sale, lane: LaneInfo, options: ReceiptOptions = {}): ReceiptDocument {
+  const tr = createTranslator(sale.language);
+  const { t } = tr;
+  const money = (minor: number) => formatMoney(minor, lane.currency, tr.locale);
+  const blocks: ReceiptBlock[] = [];
+  const cancelled = sale.status === 'cancelled';
+
+  if (options.reprint) blocks.push({ kind: 'text', text: t('receiptDoc.reprint'), align: 'center', bold: true, size: 'large' });
+  blocks.push(
+    { kind: 'text', text: lane.storeName, align: 'center', bold: true, size: 'large' },
+    { kind: 'text', text: t('receiptDoc.lane', { laneId: lane.laneId }), align: 'center' },
+    { kind: 'rule' },
+    { kind: 'row', left: t('receiptDoc.sale', { number: sale.number }), right: formatDateTime(sale.closedAt ?? sale.startedAt, tr, options.timeZone) },
+  );
+  if (cancelled) blocks.push({ kind: 'text', text: t('receiptDoc.cancelled'), align: 'center', bold: true, size: 'large' });
+  blocks.push({ kind: 'rule' });
+
+  for (const line of sale.lines) blocks.push(...lineBlocks(line, tr, money));
+
+  const totalMinor = saleTotalMinor(sale.lines);
+  blocks.push(
+    { kind: 'rule' },
+    { kind: 'row', left: t('receiptDoc.total'), right: money(totalMinor), bold: true },
+    { kind: 'text', text: t('basket.itemCount', { count: itemCount(sale.lines) }) },
+  );
+
+  const vat = vatBreakdown(sale.lines);
+  if (vat.length > 0) {
+    blocks.push({ kind: 'feed', lines: 1 }, { kind: 'text', text: t('receiptDoc.vatIncluded') });
+    let vatTotal = 0;
+    for (const row of vat) {
+      vatTotal += row.vatMinor;
+      blocks.push({ kind: 'row', left: t('receiptDoc.vatRow', { rate: formatVatRate(row.rateBp, sale.language), gross: money(row.grossMinor) }), right: money(row.vatMinor) });
+    }
+    if (vat.length > 1) blocks.push({ kind: 'row', left: t('receiptDoc.vatTotal'), right: money(vatTotal) });
+  }
+
+  if (sale.payments.length > 0) {
+    blocks.push({ kind: 'rule' });
+    for (const payment of sale.payments) blocks.push(...paymentBlocks(payment, tr, money));
+  }
+
+  if (cancelled) blocks.push({ kind: 'rule' }, { kind: 'text', text: t('receiptDoc.cancelledNote'), align: 'center' });
+
+  blocks.push(
+    { kind: 'feed', lines: 1 },
+    { kind: 'text', text: t('receiptDoc.thankYou'), align: 'center', bold: true },
+    { kind: 'feed', lines: 1 },
+    { kind: 'barcode', symbology: 'code128', data: sale.id },
+    { kind: 'text', text: sale.id, align: 'center' },
+  );
+  if (options.reprint) blocks.push({ kind: 'text', text: t('receiptDoc.reprint'), align: 'center', bold: true });
+  return { blocks };
+}
+
+function lineBlocks(line: BasketLine, tr: Translator, money: (minor: number) => string): ReceiptBlock[] {
+  const { t } = tr;
+  const blocks: ReceiptBlock[] = [{ kind: 'row', left: localized(line.name, tr.language), right: money(line.priceMinor) }];
+  const detail = lineDetail(line, tr.language, t, money);
+  if (detail) blocks.push({ kind: 'text', text: `  ${detail}` });
+  return blocks;
+}
+
+/**
+ * The small print under a line: "3 × 1.20 €" for several pieces, "0.512 kg × 2.99 €/kg" for
+ * an item weighed at a scale. A service-counter label's price is final, so only its weight is shown.
+ */
+export function lineDetail(line: BasketLine, language: Language, t: Translator['t'], money: (minor: number) => string): string | null {
+  if (line.pricing === 'weight' && line.weightGrams !== undefined) {
+    return t('basket.weightTimesPrice', { weight: formatWeight(line.weightGrams, language), price: t('unit.pricePerKg', { price: money(line.unitPriceMinor) }) });
+  }
+  if (line.pricing === 'label') return line.weightGrams !== undefined ? formatWeight(line.weightGrams, language) : null;
+  if (line.quantity > 1) return t('basket.quantityTimesPrice', { quantity: line.quantity, price: money(line.unitPriceMinor) });
+  return null;
+}
+
+function paymentBlocks(payment: PaymentRecord, tr: Translator, money: (minor: number) => string): ReceiptBlock[] {
+  const { t } = tr;
+  return [
+    { kind: 'text', text: t('receiptDoc.cardPayment'), bold: true },
+    { kind: 'row', left: `${payment.scheme ?? t('receiptDoc.card')} ${payment.maskedPan}`, right: money(payment.amountMinor) },
+    { kind: 'row', left: t('receiptDoc.authCode'), right: payment.authCode },
+    { kind: 'row', left: t('receiptDoc.reference'), right: payment.reference },
+  ];
+}
+
+function formatDateTime(epochMs: number, tr: Translator, timeZone: string | undefined): string {
+  return new Intl.DateTimeFormat(tr.locale, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    ...(timeZone ? { timeZone } : {}),
+  }).format(epochMs);
+}

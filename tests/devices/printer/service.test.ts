@@ -1,0 +1,321 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeAsb, encodeRealtimeStatusReply, healthyPrinterStatus, type PrinterStatus } from '../../../devices/printer/codec';
+import { deviceStatusFromPrinterStatus, EscPosPrinterService, type EscPosPrinterServiceOptions } from '../../../devices/printer/service';
+import { EscPosPrinterSimulator, type EscPosPrinterSimulatorOptions } from '../../../devices/printer/simulator';
+import { SerialPortTransport } from '../../../devices/serial/transport';
+import { createPtyPair, type PtyPair } from '../../../devices/sim/ptyPair';
+import { silentLogger } from '../../../shared/log';
+import type { ReceiptDocument } from '../../../shared/receipt';
+import { Cleanup, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
+import { longReceipt, multilingualReceipt, referenceText } from '../support/receipts';
+
+const shortReceipt: ReceiptDocument = { blocks: [{ kind: 'text', text: 'Paldies!' }, { kind: 'row', left: 'Maize', right: '€ 1,00' }] };
+
+describe('deviceStatusFromPrinterStatus', () => {
+  it('maps replies to ready, warnings and faults', () => {
+    expect(deviceStatusFromPrinterStatus(healthyPrinterStatus)).toEqual({ kind: 'ready', warnings: [] });
+    expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, paperNearEnd: true })).toEqual({ kind: 'ready', warnings: ['paperNearEnd'] });
+    expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, online: false, paperEnd: true, paperNearEnd: true })).toEqual({ kind: 'fault', faults: ['paperEnd'] });
+    expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, online: false, coverOpen: true, paperEnd: true })).toEqual({ kind: 'fault', faults: ['paperEnd', 'coverOpen'] });
+    expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, online: false, cutterError: true })).toEqual({ kind: 'fault', faults: ['cutterError'] });
+    expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, online: false, unrecoverableError: true })).toEqual({ kind: 'fault', faults: ['unrecoverableError'] });
+    expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, online: false, feedButtonPressed: true })).toEqual({ kind: 'fault', faults: ['printerOffline'] });
+    expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, online: false, autoRecoverableError: true })).toEqual({ kind: 'fault', faults: ['printerOffline'] });
+  });
+});
+
+/** A printer behind a fake transport that answers every DLE EOT from `state`. */
+function fakePrinter(state: { current: PrinterStatus }) {
+  const transport = new FakeTransport('/dev/fake-printer');
+  transport.onWrite = (data) => {
+    if (data.length === 3 && data[0] === 0x10 && data[1] === 0x04) {
+      transport.receive(Uint8Array.of(encodeRealtimeStatusReply(data[2] as 1 | 2 | 3 | 4, state.current)));
+    }
+  };
+  return transport;
+}
+
+describe('EscPosPrinterService (fake transport)', () => {
+  const options: EscPosPrinterServiceOptions = { columns: 42, pollIntervalMs: 0, statusTimeoutMs: 100, reconnect: fastReconnect };
+
+  it('queries DLE EOT 1, 2, 4 and asks 3 only when an error is reported', async () => {
+    const state = { current: healthyPrinterStatus };
+    const transport = fakePrinter(state);
+    const service = new EscPosPrinterService(transport, silentLogger, options);
+    await service.start();
+    expect(service.status).toEqual({ kind: 'ready', warnings: [] });
+    const queries = () => transport.written.filter((data) => data[0] === 0x10).map((data) => data[2]);
+    expect(queries()).toEqual([1, 2, 4]);
+    state.current = { ...healthyPrinterStatus, online: false, errorOccurred: true, cutterError: true };
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'fault', faults: ['cutterError'] });
+    expect(queries()).toEqual([1, 2, 4, 1, 2, 3, 4]);
+    expect(service.printerStatus?.cutterError).toBe(true);
+    await service.stop();
+  });
+
+  it('refuses with the fault, sends nothing of the job, and reports busy for a second job', async () => {
+    const state = { current: { ...healthyPrinterStatus, online: false, errorOccurred: true, unrecoverableError: true } };
+    const transport = fakePrinter(state);
+    const service = new EscPosPrinterService(transport, silentLogger, options);
+    await service.start();
+    const result = await service.print(shortReceipt);
+    expect(result).toEqual({ ok: false, error: { reason: 'unrecoverableError', stage: 'before', detail: expect.any(String) } });
+    expect(transport.written.every((data) => data[0] === 0x10)).toBe(true);
+
+    state.current = healthyPrinterStatus;
+    const first = service.print(shortReceipt);
+    const second = await service.print(shortReceipt);
+    expect(second).toEqual({ ok: false, error: { reason: 'busy', stage: 'before', detail: expect.any(String) } });
+    await expect(first).resolves.toMatchObject({ ok: true });
+    await service.stop();
+  });
+
+  it('takes Automatic Status Back blocks as status and logs garbage without losing the next reply', async () => {
+    const state = { current: healthyPrinterStatus };
+    const transport = fakePrinter(state);
+    const log = memoryLogger();
+    const service = new EscPosPrinterService(transport, log, options);
+    await service.start();
+    transport.receive(encodeAsb({ ...healthyPrinterStatus, online: false, coverOpen: true }));
+    expect(service.status).toEqual({ kind: 'fault', faults: ['coverOpen'] });
+    transport.receive(Uint8Array.of(0x00, 0xff));
+    expect(log.entries.some((entry) => entry.level === 'warn' && entry.message.includes('unexpected bytes'))).toBe(true);
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+    await service.stop();
+  });
+
+  it('a write that fails mid-job is lineLost, and the service reconnects', async () => {
+    const state = { current: healthyPrinterStatus };
+    const transport = fakePrinter(state);
+    const service = new EscPosPrinterService(transport, silentLogger, { ...options, chunkBytes: 64 });
+    await service.start();
+    let jobWrites = 0;
+    const answer = transport.onWrite;
+    transport.onWrite = (data) => {
+      if (data[0] !== 0x10 && ++jobWrites === 3) throw new Error('EIO');
+      answer?.(data);
+    };
+    const result = await service.print(longReceipt(10));
+    expect(result).toMatchObject({ ok: false, error: { reason: 'lineLost', stage: 'during' } });
+    expect(service.status).toEqual({ kind: 'lost', reason: 'EIO' });
+    transport.onWrite = answer;
+    await waitForStatus(service, 'ready');
+    await expect(service.print(longReceipt(10))).resolves.toMatchObject({ ok: true });
+    await service.stop();
+  });
+
+  it('keeps reconnecting when the line drops again while the first status after reopening is asked', async () => {
+    const state = { current: healthyPrinterStatus };
+    const transport = fakePrinter(state);
+    const service = new EscPosPrinterService(transport, silentLogger, options);
+    await service.start();
+    const answer = transport.onWrite;
+    let dropNext = true;
+    transport.onWrite = (data) => {
+      if (dropNext && data[0] === 0x10) {
+        dropNext = false;
+        transport.lose('dropped again');
+        return;
+      }
+      answer?.(data);
+    };
+    transport.lose('unplugged');
+    expect(service.status.kind).toBe('lost');
+    await waitForStatus(service, 'ready');
+    expect(dropNext).toBe(false);
+    expect(transport.openCalls).toBeGreaterThanOrEqual(3);
+    await service.stop();
+  });
+
+  it('reports a stopped service instead of throwing', async () => {
+    const service = new EscPosPrinterService(fakePrinter({ current: healthyPrinterStatus }), silentLogger, options);
+    await expect(service.print(shortReceipt)).resolves.toMatchObject({ ok: false, error: { reason: 'lineLost', stage: 'before' } });
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'closed' });
+  });
+
+  it('validates its options', () => {
+    const transport = new FakeTransport();
+    expect(() => new EscPosPrinterService(transport, silentLogger, { columns: 5 })).toThrow(RangeError);
+    expect(() => new EscPosPrinterService(transport, silentLogger, { columns: 42, statusTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => new EscPosPrinterService(transport, silentLogger, { columns: 42, pollIntervalMs: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
+  const cleanup = new Cleanup();
+  afterEach(() => cleanup.run());
+
+  async function rig(simulatorOptions: EscPosPrinterSimulatorOptions = {}, serviceOptions: Partial<EscPosPrinterServiceOptions> = {}) {
+    const directory = cleanup.tempDir('printer');
+    let pair: PtyPair = await createPtyPair(directory, 'printer');
+    cleanup.add(() => pair.close());
+    const simulator = new EscPosPrinterSimulator(new SerialPortTransport(pair.devicePath, line9600), { columns: 42, ...simulatorOptions });
+    await simulator.open();
+    cleanup.add(() => simulator.dispose());
+    const service = new EscPosPrinterService(new SerialPortTransport(pair.hostPath, line9600), silentLogger, {
+      columns: 42,
+      pollIntervalMs: 0,
+      reconnect: fastReconnect,
+      ...serviceOptions,
+    });
+    cleanup.add(() => service.stop());
+    await service.start();
+    return {
+      simulator,
+      service,
+      get pair() {
+        return pair;
+      },
+      async replacePair() {
+        pair = await createPtyPair(directory, 'printer');
+      },
+    };
+  }
+
+  it('prints Russian, Latvian and Bulgarian names and € amounts correctly', async () => {
+    const { simulator, service } = await rig();
+    expect(service.status).toEqual({ kind: 'ready', warnings: [] });
+    const result = await service.print(multilingualReceipt);
+    expect(result).toMatchObject({ ok: true });
+    const receipt = await simulator.waitForReceipt(2_000, 0);
+    for (const expected of [
+      'Молоко «Простоквашино» 2,5%',
+      'Ķiploku maize ā č ē ģ ī ķ ļ ņ š ū',
+      'Кисело мляко „Щастие“ 3,6% ъ ь ю я',
+      'KOPĀ / ИТОГО',
+      '€ 1,29',
+      '€ 4,33',
+      'Rīga, Brīvības iela 1',
+      '[BARCODE CODE128 L01-000123]',
+      '[QR https://lanewise.example/r/L01-000123]',
+    ]) {
+      expect(receipt.text).toContain(expected);
+    }
+    expect(simulator.unknownCommands).toEqual([]);
+    expect(result.ok && result.value.bytes).toBe(receipt.raw.length + 2); // + the LF CR after the cut
+  });
+
+  it('refuses with paperEnd before printing, and sends nothing', async () => {
+    const { simulator, service } = await rig({ paper: 'end' });
+    expect(service.status).toEqual({ kind: 'fault', faults: ['paperEnd'] });
+    const result = await service.print(shortReceipt);
+    expect(result).toEqual({ ok: false, error: { reason: 'paperEnd', stage: 'before', detail: expect.any(String) } });
+    expect(simulator.discardedLines).toBe(0);
+    expect(simulator.currentText()).toBe('');
+  });
+
+  it('refuses with coverOpen, and prints once the cover is closed', async () => {
+    const { simulator, service } = await rig({ coverOpen: true });
+    expect(await service.print(shortReceipt)).toMatchObject({ ok: false, error: { reason: 'coverOpen', stage: 'before' } });
+    expect(service.status).toEqual({ kind: 'fault', faults: ['coverOpen'] });
+    simulator.setCoverOpen(false);
+    expect(await service.print(shortReceipt)).toMatchObject({ ok: true });
+    expect(service.status).toEqual({ kind: 'ready', warnings: [] });
+    expect((await simulator.waitForReceipt(2_000, 0)).text).toContain('Paldies!');
+  });
+
+  it('prints with paper near end and reports it as a warning', async () => {
+    const { service } = await rig({ paper: 'nearEnd' });
+    expect(await service.print(shortReceipt)).toMatchObject({ ok: true });
+    expect(service.status).toEqual({ kind: 'ready', warnings: ['paperNearEnd'] });
+  });
+
+  it('paper running out mid-receipt fails with paperEnd; after a refill the reprint is complete', async () => {
+    const { simulator, service } = await rig({ paperRemainingLines: 10 });
+    const document = longReceipt(60);
+    const result = await service.print(document);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.reason).toBe('paperEnd');
+    expect(['during', 'after']).toContain(result.error.stage);
+    expect(service.status).toEqual({ kind: 'fault', faults: ['paperEnd'] });
+    expect(simulator.receipts).toEqual([]);
+
+    simulator.setPaper('ok');
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+    expect(await service.print(document)).toMatchObject({ ok: true });
+    const receipt = await simulator.waitForReceipt(2_000, 0);
+    expect(receipt.text).toBe(referenceText(document));
+    expect(receipt.text).toContain('60. Pelmeņi / Пельмени 60');
+    expect(simulator.incompleteReceipts).toHaveLength(1);
+  });
+
+  it('paper running out in the last chunk is noticed after the job (stage after)', async () => {
+    const { simulator, service } = await rig({ paperRemainingLines: 2 }, { chunkBytes: 4_096 });
+    const result = await service.print(shortReceipt);
+    expect(result).toMatchObject({ ok: false, error: { reason: 'paperEnd', stage: 'after' } });
+    expect(simulator.receipts).toEqual([]);
+  });
+
+  it('the line vanishing mid-receipt fails with lineLost; on a new line the service recovers and the reprint works', async () => {
+    // Polling matters here: the service may reopen its end before the printer is back and find it silent at first.
+    const setup = await rig({}, { pollIntervalMs: 50 });
+    const { simulator, service } = setup;
+    const statuses = record(service.onStatus);
+    let lines = 0;
+    let cut: Promise<void> | undefined;
+    simulator.onLine(() => {
+      if (++lines !== 10) return;
+      // The printer is gone from here on: it answers no more, and the cable is cut.
+      simulator.silent = true;
+      cut = setup.pair.close();
+    });
+    const document = longReceipt(120);
+    const result = await service.print(document);
+    expect(result).toMatchObject({ ok: false, error: { reason: 'lineLost', stage: 'during' } });
+    await waitForStatus(service, 'lost');
+    expect(statuses.some((status) => status.kind === 'lost')).toBe(true);
+    expect(await service.print(document)).toMatchObject({ ok: false, error: { reason: 'lineLost', stage: 'before' } });
+
+    // close() removes the old links when socat has exited: let it finish before the new pair takes the same paths.
+    await cut;
+    await setup.replacePair();
+    simulator.silent = false;
+    await simulator.open();
+    await waitForStatus(service, 'ready');
+    expect(await service.print(document)).toMatchObject({ ok: true });
+    // The interrupted receipt was never cut: the reprint is the first receipt.
+    const receipt = await simulator.waitForReceipt(2_000, 0);
+    // The lines printed before the cable was cut are still on the paper above the complete reprint.
+    expect(receipt.text.endsWith(referenceText(document))).toBe(true);
+    expect(receipt.text.startsWith(referenceText(document).split('\n').slice(0, 10).join('\n'))).toBe(true);
+  });
+
+  it('a silent printer is notResponding, and recovers when it answers again', async () => {
+    const { simulator, service } = await rig({ silent: true }, { statusTimeoutMs: 100 });
+    expect(service.status).toEqual({ kind: 'fault', faults: ['notResponding'] });
+    expect(await service.print(shortReceipt)).toMatchObject({ ok: false, error: { reason: 'notResponding', stage: 'before' } });
+    expect(simulator.currentText()).toBe('');
+    simulator.silent = false;
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+  });
+
+  it('polls while idle, so cover open and paper out show without printing', async () => {
+    const { simulator, service } = await rig({}, { pollIntervalMs: 30 });
+    simulator.setCoverOpen(true);
+    await waitFor(() => service.status.kind === 'fault' && service.status.faults.includes('coverOpen'), 'coverOpen from polling');
+    simulator.setCoverOpen(false);
+    simulator.setPaper('end');
+    await waitFor(() => service.status.kind === 'fault' && service.status.faults.includes('paperEnd'), 'paperEnd from polling');
+    simulator.setPaper('ok');
+    await waitForStatus(service, 'ready');
+  });
+
+  it('start() with the printer absent resolves as lost and connects once it appears', async () => {
+    const directory = cleanup.tempDir('printer-late');
+    const service = new EscPosPrinterService(new SerialPortTransport(`${directory}/printer.host`, line9600), silentLogger, {
+      columns: 42,
+      pollIntervalMs: 0,
+      reconnect: fastReconnect,
+    });
+    cleanup.add(() => service.stop());
+    await service.start();
+    expect(service.status.kind).toBe('lost');
+    const pair = await createPtyPair(directory, 'printer');
+    cleanup.add(() => pair.close());
+    const simulator = new EscPosPrinterSimulator(new SerialPortTransport(pair.devicePath, line9600));
+    await simulator.open();
+    cleanup.add(() => simulator.dispose());
+    await waitForStatus(service, 'ready');
+  });
+});

@@ -1,0 +1,60 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemoStore, type DemoLane, type DemoStore } from '../../../main/demo/demoStore';
+import { createLogger } from '../../../main/log/logger';
+
+/** Every screen an end-to-end test passes through is saved here (named in README). */
+export const screensDir = join(process.cwd(), 'tests', 'artifacts', 'screens');
+
+interface Fixtures {
+  store: DemoStore;
+  lane: DemoLane;
+  /** Saves a screenshot named `<test file>-<name>.png`. */
+  shot: (name: string) => Promise<void>;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument
+  store: async ({}, use, testInfo) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lanewise-e2e-'));
+    const log = createLogger({ file: join(dataDir, 'logs', 'demo.jsonl') });
+    const store = await startDemoStore({ dataDir, lanes: 1, basePort: 0, terminalMode: 'manual', log });
+    await use(store);
+    await store.stop();
+    log.flush();
+    if (testInfo.status === testInfo.expectedStatus) rmSync(dataDir, { recursive: true, force: true });
+    else testInfo.annotations.push({ type: 'data', description: dataDir });
+  },
+  lane: async ({ store }, use) => {
+    await use(store.lanes[0]!);
+  },
+  shot: async ({ page }, use, testInfo) => {
+    mkdirSync(screensDir, { recursive: true });
+    const prefix = testInfo.titlePath[0]!.replace(/\.spec\.ts$/, '').replace(/[^a-z0-9]+/gi, '-');
+    let index = 0;
+    await use(async (name) => {
+      index++;
+      await page.screenshot({ path: join(screensDir, `${prefix}-${String(index).padStart(2, '0')}-${name}.png`), fullPage: true });
+    });
+  },
+});
+
+export { expect };
+
+/** The kiosk shows this screen (a `data-testid="screen-…"` wrapper for the state path). */
+export async function expectScreen(page: Page, state: string): Promise<void> {
+  await expect(page.getByTestId(`screen-${state.replaceAll('.', '-')}`)).toBeVisible();
+}
+
+export async function openKiosk(page: Page, lane: DemoLane): Promise<void> {
+  await page.goto(lane.url);
+  await expect(page.getByTestId('connecting')).toHaveCount(0);
+}
+
+/** Waits until the simulated card terminal has a payment waiting for a card, then decides it. */
+export async function decideOnTerminal(lane: DemoLane, decision: 'approve' | 'decline' | 'cancel'): Promise<void> {
+  await expect.poll(() => lane.terminal.pending.length, { timeout: 10_000 }).toBeGreaterThan(0);
+  lane.terminal.decide(decision);
+}

@@ -597,7 +597,8 @@ function latin1(bytes: Uint8Array): string {
   return String.fromCharCode(...bytes);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** Joins byte chunks into one array (a receipt's job arrives in many reads). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of parts) {

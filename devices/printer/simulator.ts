@@ -2,7 +2,7 @@ import { Emitter, type Disposable, type Event } from '../../shared/event';
 import { silentLogger, type Logger } from '../../shared/log';
 import type { SerialTransport } from '../serial/transport';
 import { encodeAsb, encodeRealtimeStatusReply, healthyPrinterStatus, type PrinterStatus } from './codec';
-import { EscPosInterpreter, type InterpreterOutput, type PrintedLine } from './escposInterpreter';
+import { concat, EscPosInterpreter, type InterpreterOutput, type PrintedLine } from './escposInterpreter';
 
 export type PaperState = 'ok' | 'nearEnd' | 'end';
 
@@ -346,12 +346,3 @@ function renderText(lines: readonly string[]): string {
   return trimmed.slice(start, end).join('\n');
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

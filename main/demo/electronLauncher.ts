@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from '../../shared/log';
-import { repoRoot } from '../cli/paths';
+import { buildElectronShell } from '../electron/buildShell';
 
 /** The Electron binary, if the `electron` package could download it on this machine. */
 export function electronBinary(): string | undefined {
@@ -25,9 +25,8 @@ export function hasDisplay(): boolean {
 export async function launchKioskWindow(laneUrl: string, log: Logger): Promise<{ close(): Promise<void> } | undefined> {
   const binary = electronBinary();
   if (!binary || !hasDisplay()) return undefined;
-  const vite = await import('vite');
-  await vite.build({ configFile: join(repoRoot, 'vite.electron.config.ts'), logLevel: 'warn' });
-  const child: ChildProcess = spawn(binary, [join(repoRoot, 'dist', 'electron', 'main.cjs'), '--lane-url', laneUrl], { stdio: 'ignore' });
+  const shell = await buildElectronShell();
+  const child: ChildProcess = spawn(binary, [join(shell, 'main.cjs'), '--lane-url', laneUrl], { stdio: 'ignore' });
   child.on('exit', (code) => log.info({ code }, 'Electron kiosk window closed'));
   return {
     close: async () => {

@@ -89,6 +89,19 @@ function startSale(context: CheckoutContext, now: number): { sale: Sale; lastSal
   };
 }
 
+/** Transitions every payment step shares, once the terminal has answered. */
+type TerminalAnswer = { readonly event: { readonly output: PaymentOutcome } };
+/** Approved — even in answer to a cancel — completes the sale. */
+const whenApproved = {
+  guard: { type: 'approved', params: ({ event }: TerminalAnswer) => event.output },
+  target: '#checkout.receipt',
+  actions: { type: 'completeSale', params: ({ event }: TerminalAnswer) => event.output },
+} as const;
+/** Anything else that is final shows the failure with its reason. */
+const otherwiseFailed = { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }: TerminalAnswer) => event.output } } as const;
+/** The terminal adapter threw: nothing is known, so treat it as unavailable. */
+const whenTerminalErrored = { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }: { readonly event: { readonly error: unknown } }) => String(event.error) } } as const;
+
 /**
  * The checkout flow of one lane: the single source of truth for what the shopper sees and
  * may do. Devices and the screen only send events; I/O is done by the actors the lane
@@ -315,11 +328,11 @@ export const checkoutMachine = setup({
             src: 'authorizePayment',
             input: ({ context }) => ({ reference: context.payment!.reference, amountMinor: context.payment!.amountMinor, currency: context.lane.currency }),
             onDone: [
-              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              whenApproved,
               { guard: { type: 'cancelled', params: ({ event }) => event.output }, target: '#checkout.scanning.paymentCancelled', actions: 'notePaymentCancelled' },
-              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+              otherwiseFailed,
             ],
-            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+            onError: whenTerminalErrored,
           },
           on: { 'ui.cancelPayment': 'cancelling', 'paymentTerminal.prompt': { actions: 'notePaymentPrompt' } },
         },
@@ -332,11 +345,11 @@ export const checkoutMachine = setup({
             src: 'cancelPayment',
             input: ({ context }) => ({ reference: context.payment!.reference, by: 'shopper' as const }),
             onDone: [
-              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              whenApproved,
               { guard: { type: 'cancelled', params: ({ event }) => event.output }, target: '#checkout.scanning.paymentCancelled', actions: 'notePaymentCancelled' },
-              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+              otherwiseFailed,
             ],
-            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+            onError: whenTerminalErrored,
           },
         },
         /**
@@ -349,11 +362,11 @@ export const checkoutMachine = setup({
             src: 'cancelPayment',
             input: ({ context }) => ({ reference: context.payment!.reference, by: 'lane' as const }),
             onDone: [
-              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              whenApproved,
               { guard: { type: 'settled', params: ({ event }) => event.output }, target: 'authorizing' },
-              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+              otherwiseFailed,
             ],
-            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+            onError: whenTerminalErrored,
           },
         },
         settlingForBasket: {
@@ -361,11 +374,11 @@ export const checkoutMachine = setup({
             src: 'cancelPayment',
             input: ({ context }) => ({ reference: context.payment!.reference, by: 'lane' as const }),
             onDone: [
-              { guard: { type: 'approved', params: ({ event }) => event.output }, target: '#checkout.receipt', actions: { type: 'completeSale', params: ({ event }) => event.output } },
+              whenApproved,
               { guard: { type: 'settled', params: ({ event }) => event.output }, target: '#checkout.scanning' },
-              { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }) => event.output } },
+              otherwiseFailed,
             ],
-            onError: { target: 'failed', actions: { type: 'recordPaymentUnavailable', params: ({ event }) => String(event.error) } },
+            onError: whenTerminalErrored,
           },
         },
         /** Declined, timed out or terminal unavailable: try again, or go back to the basket. */

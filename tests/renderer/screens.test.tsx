@@ -173,6 +173,17 @@ describe('payment', () => {
     expect(send).toHaveBeenCalledWith({ type: 'ui.dismiss' });
   });
 
+  it('says what the card terminal is asking for', () => {
+    show(view('payment.authorizing', { ...paying, language: 'lv', payment: { ...paying.payment, prompt: 'enterPin' } }));
+    expect(screen.getByTestId('payment-prompt').textContent).toBe('Ievadiet PIN kodu karšu terminālī.');
+  });
+
+  it('shows a wait while an uncertain attempt is settled, with nothing to press', () => {
+    show(view('payment.settlingForRetry', paying));
+    expect(screen.getByTestId('screen-payment-settlingForRetry').textContent).toContain('Checking the last payment…');
+    expect(screen.queryByTestId('cancel-payment')).toBeNull();
+  });
+
   it('waits while cancelling, with nothing to tap', () => {
     show(view('payment.cancelling', paying));
     expect(screen.getByTestId('screen-payment-cancelling').textContent).toContain('Cancelling…');

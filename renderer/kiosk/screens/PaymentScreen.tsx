@@ -27,6 +27,17 @@ export function PaymentScreen({ view, send }: { view: LaneView; send: Send }) {
     );
   }
 
+  // After a timeout or a lost terminal the lane settles the old attempt before anything else.
+  if (view.state === 'payment.settlingForRetry' || view.state === 'payment.settlingForBasket') {
+    return (
+      <div className="status">
+        <Spinner className="spinner spinner--dark" />
+        <h1 className="status__title">{t('payment.settling.title')}</h1>
+        <p className="status__body">{t('payment.settling.body')}</p>
+      </div>
+    );
+  }
+
   if (view.state === 'payment.failed') {
     return (
       <div className="status">
@@ -52,6 +63,11 @@ export function PaymentScreen({ view, send }: { view: LaneView; send: Send }) {
     <div className="status">
       <CardIcon className="status__icon status__icon--pulse" />
       <h1 className="status__title">{t('payment.authorizing.title')}</h1>
+      {payment?.prompt && (
+        <p className="status__body status__body--strong" data-testid="payment-prompt">
+          {t(`payment.prompt.${payment.prompt}`)}
+        </p>
+      )}
       {amount}
       <div className="status__actions">
         <Button testId="cancel-payment" variant="secondary" onPress={() => send({ type: 'ui.cancelPayment' })}>

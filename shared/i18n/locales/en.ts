@@ -1,7 +1,7 @@
 import type { BarcodeRejectionReason } from '../../barcode/types';
 import type { Notice } from '../../checkout/machine';
 import type { DeviceFault, DeviceRole } from '../../devices';
-import type { DeclineReason } from '../../payment';
+import type { DeclineReason, PaymentPrompt } from '../../payment';
 import type { Language } from '../languages';
 
 /**
@@ -17,7 +17,8 @@ type DomainKeys =
   | `device.banner.${DeviceRole}`
   | `device.status.${'closed' | 'connecting' | 'lost'}`
   | `payment.failure.declined.${DeclineReason}`
-  | `payment.failure.${'timedOut' | 'unavailable'}`;
+  | `payment.failure.${'timedOut' | 'unavailable'}`
+  | `payment.prompt.${PaymentPrompt}`;
 
 /**
  * English, the reference catalogue: every other language has exactly these keys
@@ -94,6 +95,11 @@ export const en = {
   'payment.cancel': 'Cancel payment',
   'payment.cancelling.title': 'Cancelling…',
   'payment.cancelling.body': 'Please wait while the card terminal confirms.',
+  'payment.settling.title': 'Checking the last payment…',
+  'payment.settling.body': 'Please wait while the card terminal confirms that nothing was charged.',
+  'payment.prompt.presentCard': 'Insert, tap or swipe your card.',
+  'payment.prompt.enterPin': 'Enter your PIN on the card terminal.',
+  'payment.prompt.processing': 'Processing, please wait…',
   'payment.failed.title': 'The payment did not go through',
   'payment.retry': 'Try again',
   'payment.backToBasket': 'Back to basket',

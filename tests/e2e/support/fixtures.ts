@@ -11,7 +11,7 @@ export const screensDir = join(process.cwd(), 'tests', 'artifacts', 'screens');
 interface Fixtures {
   store: DemoStore;
   lane: DemoLane;
-  /** Saves a screenshot named `<test file>-<name>.png`. */
+  /** Saves a screenshot named `<test>-<n>-<name>.png`. */
   shot: (name: string) => Promise<void>;
 }
 
@@ -32,7 +32,8 @@ export const test = base.extend<Fixtures>({
   },
   shot: async ({ page }, use, testInfo) => {
     mkdirSync(screensDir, { recursive: true });
-    const prefix = testInfo.titlePath[0]!.replace(/\.spec\.ts$/, '').replace(/[^a-z0-9]+/gi, '-');
+    const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const prefix = `${slug(testInfo.file.split('/').pop()!.replace(/\.spec\.ts$/, ''))}-${slug(testInfo.title).slice(0, 40).replace(/-$/, '')}`;
     let index = 0;
     await use(async (name) => {
       index++;

@@ -68,12 +68,12 @@ export async function startLaneServer(options: LaneServerOptions): Promise<LaneS
   let origin = '';
 
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = (request.url ?? '/').split(/[?#]/, 1)[0];
     // Only our own page may drive the lane; a page from elsewhere in the same browser may not.
     const requestOrigin = request.headers.origin;
     const allowed = requestOrigin === undefined || requestOrigin === origin || requestOrigin === origin.replace('127.0.0.1', 'localhost');
-    if (url.pathname !== '/bridge' || !allowed) {
-      log.warn({ path: url.pathname, origin: requestOrigin }, 'bridge connection refused');
+    if (path !== '/bridge' || !allowed) {
+      log.warn({ path, origin: requestOrigin }, 'bridge connection refused');
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -122,8 +122,11 @@ export async function startLaneServer(options: LaneServerOptions): Promise<LaneS
       views.dispose();
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end, and a browser's preconnected or half-sent
+      // request never does: without this the lane would hang on SIGTERM.
       server.closeAllConnections();
+      await closed;
     },
   };
 }
@@ -155,7 +158,15 @@ function serveStatic(root: string, request: IncomingMessage, response: ServerRes
     response.writeHead(405, headers).end();
     return;
   }
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  let pathname: string;
+  try {
+    // The path only: a request target of `//x` is a path here, not a host.
+    pathname = decodeURIComponent((request.url ?? '/').split(/[?#]/, 1)[0] || '/');
+  } catch {
+    // A malformed escape (`/%`) would otherwise throw out of the request handler and end the lane process.
+    response.writeHead(400, headers).end();
+    return;
+  }
   const relative = normalize(pathname === '/' ? '/index.html' : pathname);
   const file = join(root, relative);
   // No escaping the kiosk folder with ../ or encoded variants.
@@ -163,7 +174,13 @@ function serveStatic(root: string, request: IncomingMessage, response: ServerRes
     response.writeHead(403, headers).end();
     return;
   }
-  const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
+  const found = existsSync(file) && statSync(file).isFile();
+  // Only page-like paths fall back to the kiosk page; a missing file (`/package.json`, an old asset) is a 404, not HTML.
+  if (!found && extname(relative) !== '') {
+    response.writeHead(404, headers).end();
+    return;
+  }
+  const target = found ? file : join(root, 'index.html');
   if (!existsSync(target)) {
     response.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Kiosk page not built: run `npm run build`.\n');
     return;

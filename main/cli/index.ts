@@ -5,8 +5,9 @@ import { registerDemoCommand } from './demoCommand';
 import { registerLaneCommand } from './laneCommand';
 
 /**
- * `lanewise`: the command store IT uses on a terminal. Each command returns its exit status;
- * commands that run until stopped (demo, lane) resolve when they stop.
+ * `lanewise`: the command store IT uses on a terminal. Each command returns its exit status
+ * (0 yes, 1 a "no" answer such as a rejected barcode, 2 the command could not run, 78 a bad
+ * configuration); commands that run until stopped (demo, lane) resolve when they stop.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -27,7 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     process.stderr.write(`lanewise: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    // 1 is an answer ("rejected", "nothing found"); 2 means the command itself could not run.
+    return 2;
   }
   return exitCode;
 }

@@ -18,8 +18,8 @@ export interface JournalEntry {
   readonly saleId: string | null;
   /** Dotted state path after the event. */
   readonly state: string;
-  /** The persisted statechart snapshot after the event. */
-  readonly snapshot: unknown;
+  /** The persisted statechart snapshot after the event; absent when the event changed nothing. */
+  readonly snapshot?: unknown;
   /** Set when this event closed a sale: it goes to the outbox in the same transaction. */
   readonly closedSale?: Sale | undefined;
 }
@@ -64,7 +64,7 @@ export class Journal {
     );
     this.#commit = db.transaction((entry: JournalEntry) => {
       const seq = Number(this.#insertEvent.run(entry.at, entry.event.type, entry.saleId, entry.state, JSON.stringify(entry.event)).lastInsertRowid);
-      this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
+      if (entry.snapshot !== undefined) this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
       const sale = entry.closedSale;
       if (sale && sale.status !== 'open') {
         this.#insertOutbox.run(sale.id, sale.number, sale.status, saleTotalMinor(sale.lines), sale.closedAt ?? entry.at, JSON.stringify(sale));
@@ -119,9 +119,16 @@ export class Journal {
     })();
   }
 
-  /** The highest sale number ever closed here, so numbering continues after a lost state. */
-  lastClosedSaleNumber(): number {
-    return (this.db.prepare('SELECT coalesce(max(sale_number), 0) AS n FROM outbox').get() as { n: number }).n;
+  /**
+   * The highest sale number used here — closed sales, and open ones kept in quarantine — so
+   * numbering continues after a lost state and no sale id is ever issued twice.
+   */
+  lastUsedSaleNumber(): number {
+    const closed = (this.db.prepare('SELECT coalesce(max(sale_number), 0) AS n FROM outbox').get() as { n: number }).n;
+    const quarantined = (
+      this.db.prepare("SELECT coalesce(max(json_extract(snapshot, '$.context.lastSaleNumber')), 0) AS n FROM quarantined_state WHERE json_valid(snapshot)").get() as { n: number | string }
+    ).n;
+    return Math.max(closed, Number.isSafeInteger(Number(quarantined)) ? Number(quarantined) : 0);
   }
 
   outbox(options: { unsentOnly?: boolean; limit?: number } = {}): OutboxRow[] {

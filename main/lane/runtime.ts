@@ -3,7 +3,7 @@ import { decodeBarcode, type RestrictedTemplate } from '../../shared/barcode';
 import type { LaneService } from '../../shared/bridge/laneService';
 import { stateToPath, type LaneView, type ScanTrace } from '../../shared/bridge/laneView';
 import type { CheckoutEvent } from '../../shared/checkout/events';
-import { checkoutMachine, type CheckoutContext, type LaneInfo, type PrintResult } from '../../shared/checkout/machine';
+import { checkoutMachine, isRestorableSnapshot, type LaneInfo, type PrintResult } from '../../shared/checkout/machine';
 import { itemCount, priceScan, saleTotalMinor, type ScanOutcome } from '../../shared/checkout/sale';
 import type { DeviceRole } from '../../shared/devices';
 import { Emitter, type Disposable } from '../../shared/event';
@@ -50,6 +50,8 @@ export class LaneRuntime {
   #traceSeq = 0;
   #lastOutboxedSaleId: string | undefined;
   #restored = false;
+  #lastSnapshot: unknown;
+  #lastState = '';
 
   constructor(options: LaneRuntimeOptions) {
     this.#options = options;
@@ -94,10 +96,15 @@ export class LaneRuntime {
     let actor: CheckoutActor | undefined;
     if (saved) {
       try {
+        const snapshot = saved.snapshot;
+        if (!isRestorableSnapshot(snapshot)) throw new Error(`saved snapshot (state ${saved.state}) does not have the shape this version expects`);
         // Configuration may have changed since the snapshot was taken (store name, language); the lane follows it.
-        const snapshot = saved.snapshot as { context: CheckoutContext };
         const patched = { ...snapshot, context: { ...snapshot.context, lane } };
         actor = createActor(machine, { snapshot: patched as never, input: { lane }, inspect });
+        // XState does not throw on a snapshot it cannot restore (e.g. a state this version does not have):
+        // it returns an actor in error status, which would leave the lane dead with no view.
+        const restoredSnapshot = actor.getSnapshot();
+        if (restoredSnapshot.status !== 'active') throw restoredSnapshot.error ?? new Error(`saved snapshot has status ${restoredSnapshot.status}`);
         this.#restored = true;
         this.#lastOutboxedSaleId = snapshot.context.closedSale?.id;
         this.#log.info({ state: saved.state, eventSeq: saved.eventSeq }, 'lane state restored from journal');
@@ -107,7 +114,7 @@ export class LaneRuntime {
         actor = undefined;
       }
     }
-    actor ??= createActor(machine, { input: { lane, lastSaleNumber: journal.lastClosedSaleNumber() }, inspect });
+    actor ??= createActor(machine, { input: { lane, lastSaleNumber: journal.lastUsedSaleNumber() }, inspect });
     this.#actor = actor;
     actor.subscribe({
       next: () => this.#onSnapshot(),
@@ -220,6 +227,10 @@ export class LaneRuntime {
     const state = stateToPath(snapshot.value);
     const event = this.#currentEvent ?? { type: 'xstate.init' };
     this.#currentEvent = undefined;
+    // An event the current state ignores leaves the very same snapshot: it is journaled (what
+    // happened at the lane) but there is nothing new to save or show.
+    const unchanged = snapshot === this.#lastSnapshot;
+    this.#lastSnapshot = snapshot;
     const closedSale = context.closedSale && context.closedSale.id !== this.#lastOutboxedSaleId ? context.closedSale : undefined;
 
     let seq: number;
@@ -229,7 +240,7 @@ export class LaneRuntime {
         event,
         saleId: context.sale?.id ?? context.closedSale?.id ?? null,
         state,
-        snapshot: actor.getPersistedSnapshot(),
+        snapshot: unchanged ? undefined : actor.getPersistedSnapshot(),
         closedSale,
       });
     } catch (error) {
@@ -241,6 +252,7 @@ export class LaneRuntime {
       this.#lastOutboxedSaleId = closedSale.id;
       this.#log.info({ saleId: closedSale.id, number: closedSale.number, status: closedSale.status, totalMinor: saleTotalMinor(closedSale.lines) }, 'sale closed');
     }
+    if (unchanged) return;
     const committedAt = preciseNow();
 
     const trace = this.#pendingTrace && event.type === 'scanner.scanned' ? this.#pendingTrace : undefined;
@@ -255,11 +267,15 @@ export class LaneRuntime {
       itemCount: itemCount(lines),
       trace: trace ? { ...trace, committedAt, publishedAt: preciseNow() } : undefined,
     };
-    this.#onView.fire(this.#view);
+    try {
+      this.#onView.fire(this.#view);
+    } catch (error) {
+      // A screen transport's bug must not stop the lane: the change is committed either way.
+      this.#log.error({ error: String(error) }, 'a view listener failed');
+    }
     this.#maybeCheckpoint(state);
   }
 
-  #lastState = '';
   /** Between sales nobody is waiting for the screen: a good moment to tidy the journal. */
   #maybeCheckpoint(state: string): void {
     const becameIdle = state === 'idle' && this.#lastState !== 'idle';

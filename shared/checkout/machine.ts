@@ -426,3 +426,26 @@ export const checkoutMachine = setup({
 });
 
 export type CheckoutMachine = typeof checkoutMachine;
+
+/**
+ * Whether a saved snapshot has the shape this version's statechart needs. XState restores any
+ * state name it knows and takes the context as it is, so a snapshot written by a different
+ * version could restore "successfully" and fail at the next event; the lane checks first and
+ * quarantines what does not fit.
+ */
+export function isRestorableSnapshot(snapshot: unknown): snapshot is { value: unknown; context: CheckoutContext } {
+  if (!snapshot || typeof snapshot !== 'object') return false;
+  const { value, context, children } = snapshot as { value?: unknown; context?: Partial<CheckoutContext>; children?: unknown };
+  if (value === undefined || !context || typeof context !== 'object' || !children || typeof children !== 'object') return false;
+  const devicesKnown = !!context.devices && requiredDevices.every((role) => typeof context.devices?.[role]?.kind === 'string');
+  const saleShaped = (sale: unknown) => sale === null || (typeof sale === 'object' && Array.isArray((sale as { lines?: unknown }).lines));
+  return (
+    Number.isSafeInteger(context.lastSaleNumber) &&
+    typeof context.language === 'string' &&
+    devicesKnown &&
+    saleShaped(context.sale) &&
+    saleShaped(context.closedSale) &&
+    (context.payment === null || typeof context.payment === 'object') &&
+    (context.notice === null || typeof context.notice === 'object')
+  );
+}

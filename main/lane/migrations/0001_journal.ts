@@ -1,7 +1,7 @@
 import type { Migration } from '../../db/database';
 
 /**
- * The lane's journal: every event the checkout accepted, the statechart's state after it,
+ * The lane's journal: every event the checkout received, the statechart's state after it,
  * and finished sales waiting to be sent to the store. Written with synchronous=FULL.
  */
 export const migration0001Journal: Migration = {

@@ -44,7 +44,7 @@ describe('Journal', () => {
     // Committing the same closed sale again (e.g. replayed after a restore) keeps one outbox row.
     journal.commit({ at: 12, event: { type: 'lane.restored' }, saleId: sale.id, state: 'receipt.done', snapshot: { value: 's3' }, closedSale: sale });
     expect(journal.outbox()).toHaveLength(1);
-    expect(journal.lastClosedSaleNumber()).toBe(1);
+    expect(journal.lastUsedSaleNumber()).toBe(1);
     expect(journal.recentEvents().map((event) => event.type)).toEqual(['ui.start', 'xstate.done.actor.x', 'lane.restored']);
     journal.close();
   });
@@ -66,6 +66,24 @@ describe('Journal', () => {
     journal.quarantine({ value: 'gone' }, 'unknown state');
     expect(journal.loadState()).toBeUndefined();
     expect(journal.db.prepare('SELECT error, snapshot FROM quarantined_state').get()).toEqual({ error: 'unknown state', snapshot: '{"value":"gone"}' });
+    journal.close();
+  });
+
+  it('never hands out a sale number an open, quarantined sale already had', () => {
+    const journal = Journal.open(join(dir.path, 'journal.sqlite'));
+    journal.commit({ at: 10, event: { type: 'x' }, saleId: sale.id, state: 'receipt.done', snapshot: {}, closedSale: sale });
+    expect(journal.lastUsedSaleNumber()).toBe(1);
+    journal.quarantine({ value: { scanning: 'ready' }, context: { lastSaleNumber: 7 } }, 'wrong shape');
+    expect(journal.lastUsedSaleNumber()).toBe(7);
+    journal.close();
+  });
+
+  it('records an event that changed nothing without touching the saved state', () => {
+    const journal = Journal.open(join(dir.path, 'journal.sqlite'));
+    journal.commit({ at: 10, event: { type: 'ui.start' }, saleId: null, state: 'scanning.ready', snapshot: { value: 's1' } });
+    journal.commit({ at: 11, event: { type: 'ui.pay' }, saleId: null, state: 'scanning.ready' });
+    expect(journal.recentEvents().map((event) => event.type)).toEqual(['ui.start', 'ui.pay']);
+    expect(journal.loadState()).toMatchObject({ snapshot: { value: 's1' } });
     journal.close();
   });
 });

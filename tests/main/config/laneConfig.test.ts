@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, lanePaths, loadLaneConfig, parseLaneConfig, type LaneConfigInput } from '../../../main/config/laneConfig';
+import { makeTempDir } from '../helpers/tempDir';
+
+/** The least a store's IT has to write. */
+function minimalConfig(): LaneConfigInput {
+  return {
+    laneId: 'L01',
+    storeName: 'Riga Central',
+    dataDir: 'data',
+    devices: {
+      scanner: { driver: 'serial', path: '/dev/ttyUSB0' },
+      printer: { driver: 'escpos-serial', path: '/dev/ttyUSB1' },
+      paymentTerminal: { driver: 'tcp', port: 9100 },
+    },
+  };
+}
+
+/** The problems a ConfigError lists, or a failure when `run` does not throw one. */
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('lane configuration', () => {
+  it('fills in defaults for everything optional', () => {
+    expect(parseLaneConfig(minimalConfig())).toEqual({
+      laneId: 'L01',
+      storeName: 'Riga Central',
+      defaultLanguage: 'en',
+      dataDir: 'data',
+      http: { host: '127.0.0.1', port: 0 },
+      devices: {
+        scanner: { driver: 'serial', path: '/dev/ttyUSB0', baudRate: 9600, framing: { prefix: '', suffix: 'CR', aimIdentifiers: false } },
+        printer: { driver: 'escpos-serial', path: '/dev/ttyUSB1', baudRate: 9600, columns: 42 },
+        paymentTerminal: { driver: 'tcp', host: '127.0.0.1', port: 9100, timeoutSeconds: 120 },
+      },
+      log: { level: 'info' },
+    });
+  });
+
+  it('keeps what is given', () => {
+    const config = parseLaneConfig({
+      ...minimalConfig(),
+      defaultLanguage: 'ru',
+      catalogFile: '/srv/lanewise/catalog.sqlite',
+      http: { host: '0.0.0.0', port: 8080 },
+      devices: {
+        scanner: { driver: 'serial', path: '/dev/ttyACM0', baudRate: 115200, framing: { prefix: 'S', suffix: 'CRLF', aimIdentifiers: true } },
+        printer: { driver: 'escpos-serial', path: '/dev/ttyS0', baudRate: 38400, columns: 32 },
+        paymentTerminal: { driver: 'tcp', host: '10.0.0.5', port: 20007, timeoutSeconds: 90 },
+      },
+      log: { level: 'debug' },
+    });
+    expect(config.defaultLanguage).toBe('ru');
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.devices.scanner.framing).toEqual({ prefix: 'S', suffix: 'CRLF', aimIdentifiers: true });
+    expect(config.devices.printer.columns).toBe(32);
+    expect(config.devices.paymentTerminal).toEqual({ driver: 'tcp', host: '10.0.0.5', port: 20007, timeoutSeconds: 90 });
+    expect(config.log.level).toBe('debug');
+  });
+
+  it('names the field of every problem, all at once', () => {
+    const config = minimalConfig() as Record<string, unknown> & { devices: Record<string, Record<string, unknown>> };
+    config.laneId = 'lane 1!';
+    delete config.devices.scanner!.path;
+    config.devices.paymentTerminal!.port = '9100';
+    config.devices.printer!.columns = 80;
+    config.defaultLanguage = 'de';
+    const problems = problemsOf(() => parseLaneConfig(config, 'lane.json'));
+    expect(problems).toHaveLength(5);
+    for (const field of ['laneId', 'devices.scanner.path', 'devices.paymentTerminal.port', 'devices.printer.columns', 'defaultLanguage']) {
+      expect(problems.some((problem) => problem.startsWith(`${field}: `)), field).toBe(true);
+    }
+    expect(problems.find((problem) => problem.startsWith('laneId: '))).toContain('letters, digits, - or _, at most 16');
+  });
+
+  it('reports a missing section and a wrong driver by their paths', () => {
+    const { devices, ...rest } = minimalConfig();
+    expect(problemsOf(() => parseLaneConfig(rest))).toEqual([expect.stringMatching(/^devices: /)]);
+    const wrongDriver = { ...minimalConfig(), devices: { ...devices, printer: { driver: 'star', path: '/dev/ttyUSB1' } } };
+    expect(problemsOf(() => parseLaneConfig(wrongDriver))).toEqual([expect.stringMatching(/^devices\.printer\.driver: /)]);
+    expect(problemsOf(() => parseLaneConfig('not an object'))).toEqual([expect.stringMatching(/^\(top level\): /)]);
+  });
+
+  it('refuses unknown fields at every level (a typo must not be silently ignored)', () => {
+    const topLevel = { ...minimalConfig(), storename: 'typo' };
+    expect(problemsOf(() => parseLaneConfig(topLevel))).toEqual([expect.stringContaining('storename')]);
+
+    const config = minimalConfig();
+    const nested = { ...config, devices: { ...config.devices, scanner: { ...config.devices.scanner, baud: 9600 } } };
+    expect(problemsOf(() => parseLaneConfig(nested))).toEqual([expect.stringMatching(/^devices\.scanner: .*baud/)]);
+
+    const deep = { ...config, devices: { ...config.devices, scanner: { ...config.devices.scanner, framing: { suffix: 'CR', stx: true } } } };
+    expect(problemsOf(() => parseLaneConfig(deep))).toEqual([expect.stringMatching(/^devices\.scanner\.framing: .*stx/)]);
+  });
+
+  it('puts the file name and every problem in the error message', () => {
+    const error = (() => {
+      try {
+        parseLaneConfig({ ...minimalConfig(), laneId: '' }, '/etc/lanewise/lane.json');
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.file).toBe('/etc/lanewise/lane.json');
+    expect(error.message).toMatch(/^\/etc\/lanewise\/lane\.json:\n {2}- laneId: /);
+  });
+
+  describe('from a file', () => {
+    let dir: ReturnType<typeof makeTempDir>;
+    beforeEach(() => (dir = makeTempDir()));
+    afterEach(() => dir.remove());
+
+    function writeConfig(relativePath: string, content: unknown): string {
+      const file = join(dir.path, relativePath);
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+      return file;
+    }
+
+    it('resolves a relative dataDir and catalogFile against the file’s folder, not the working directory', () => {
+      const file = writeConfig('etc/lane.json', { ...minimalConfig(), dataDir: '../var/lane', catalogFile: 'shared/catalog.sqlite' });
+      const config = loadLaneConfig(file);
+      expect(config.dataDir).toBe(join(dir.path, 'var', 'lane'));
+      expect(config.catalogFile).toBe(join(dir.path, 'etc', 'shared', 'catalog.sqlite'));
+      expect(lanePaths(config)).toEqual({
+        catalog: join(dir.path, 'etc', 'shared', 'catalog.sqlite'),
+        journal: join(dir.path, 'var', 'lane', 'journal-L01.sqlite'),
+        log: join(dir.path, 'var', 'lane', 'logs', 'lane-L01.jsonl'),
+      });
+    });
+
+    it('keeps absolute paths and defaults the catalogue into dataDir', () => {
+      const dataDir = join(dir.path, 'absolute');
+      const config = loadLaneConfig(writeConfig('lane.json', { ...minimalConfig(), dataDir }));
+      expect(config.dataDir).toBe(dataDir);
+      expect(config.catalogFile).toBeUndefined();
+      expect(lanePaths(config).catalog).toBe(join(dataDir, 'catalog.sqlite'));
+    });
+
+    it('names the file when it is not JSON, missing, or invalid', () => {
+      const broken = writeConfig('broken.json', '{ "laneId": "L01", ');
+      expect(() => loadLaneConfig(broken)).toThrow(ConfigError);
+      const problems = problemsOf(() => loadLaneConfig(broken));
+      expect(problems).toEqual([expect.stringMatching(/^cannot read as JSON: /)]);
+      expect(() => loadLaneConfig(broken)).toThrow(broken);
+
+      const missing = join(dir.path, 'nowhere.json');
+      expect(() => loadLaneConfig(missing)).toThrow(ConfigError);
+      expect(() => loadLaneConfig(missing)).toThrow(missing);
+
+      const invalid = writeConfig('invalid.json', { ...minimalConfig(), laneId: 'x'.repeat(17) });
+      expect(() => loadLaneConfig(invalid)).toThrow(new RegExp(`^${invalid.replaceAll('.', '\\.')}:\\n  - laneId: `));
+    });
+  });
+});

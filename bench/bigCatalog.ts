@@ -25,7 +25,8 @@ export function bigCatalog(dir: string, count: number, sampleSize = 100_000): { 
   const store = CatalogStore.open(path, { readonly: true });
   // A random sample, not every GTIN: a million strings on the benchmark's own heap would
   // bring garbage-collection pauses into the latencies it measures.
-  const gtins = store.db.prepare("SELECT gtin FROM items WHERE sold_by = 'unit' ORDER BY random() LIMIT ?").pluck().all(sampleSize) as string[];
+  const keys = store.db.prepare("SELECT gtin FROM items WHERE sold_by = 'unit' ORDER BY random() LIMIT ?").pluck().all(sampleSize) as number[];
+  const gtins = keys.map((key) => String(key).padStart(14, '0'));
   store.close();
   return { path, gtins, buildSeconds };
 }

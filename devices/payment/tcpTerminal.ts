@@ -1,3 +1,4 @@
+import { fireSafely, sameDeviceStatus } from '../deviceEvents';
 import { createConnection, type Socket } from 'node:net';
 import type { DeviceStatus } from '../../shared/devices';
 import { Emitter, type Event } from '../../shared/event';
@@ -527,17 +528,12 @@ export class TcpPaymentTerminal implements PaymentTerminal {
   }
 
   #setStatus(status: DeviceStatus): void {
-    if (JSON.stringify(status) === JSON.stringify(this.#status)) return;
+    if (sameDeviceStatus(status, this.#status)) return;
     this.#status = status;
     this.#fire(this.#onStatus, status);
   }
 
-  /** A throwing listener is the listener's bug; it must not break the connection's event handling. */
   #fire<T>(emitter: Emitter<T>, value: T): void {
-    try {
-      emitter.fire(value);
-    } catch (error) {
-      this.#logger.error({ error: String(error) }, 'payment terminal listener threw');
-    }
+    fireSafely(emitter, value, this.#logger, 'payment terminal');
   }
 }

@@ -3,6 +3,7 @@ import { Emitter, type Disposable, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import type { ReceiptDocument } from '../../shared/receipt';
 import { err, ok, type Result } from '../../shared/result';
+import { fireSafely, sameDeviceStatus } from '../deviceEvents';
 import { Reconnector, type BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import {
@@ -437,15 +438,11 @@ export class EscPosPrinterService {
   }
 
   #setStatus(status: DeviceStatus): void {
-    if (JSON.stringify(status) === JSON.stringify(this.#status)) return;
+    if (sameDeviceStatus(status, this.#status)) return;
     const previous = this.#status;
     this.#status = status;
     if (status.kind === 'fault' || previous.kind === 'fault') this.#log.info({ from: previous, to: status }, 'printer status changed');
-    try {
-      this.#onStatus.fire(status);
-    } catch (error) {
-      this.#log.error({ err: errorMessage(error) }, 'printer status listener threw');
-    }
+    fireSafely(this.#onStatus, status, this.#log, 'printer status');
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DeviceStatus } from '../../shared/devices';
 import { Emitter, type Disposable, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
+import { fireSafely, sameDeviceStatus } from '../deviceEvents';
 import { Reconnector, type BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import { hasAimIdentifier, ScannerFrameDecoder, type GarbageReason, type ScannerFraming, type ScannerFrame } from './codec';
@@ -172,28 +173,19 @@ export class SerialScannerService {
   }
 
   #setStatus(status: DeviceStatus): void {
-    if (sameStatus(this.#status, status)) return;
+    if (sameDeviceStatus(this.#status, status)) return;
     this.#status = status;
     this.#fire(this.#onStatus, status);
   }
 
-  /** A throwing listener is a bug elsewhere; it must not stop the scanner reading. */
   #fire<T>(emitter: Emitter<T>, value: T): void {
-    try {
-      emitter.fire(value);
-    } catch (error) {
-      this.#log.error({ err: errorMessage(error) }, 'scanner event listener threw');
-    }
+    fireSafely(emitter, value, this.#log, 'scanner event');
   }
 
   #clearStaleTimer(): void {
     if (this.#staleTimer !== undefined) clearTimeout(this.#staleTimer);
     this.#staleTimer = undefined;
   }
-}
-
-function sameStatus(a: DeviceStatus, b: DeviceStatus): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function errorMessage(error: unknown): string {

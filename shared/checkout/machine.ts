@@ -1,5 +1,5 @@
 import { assign, fromPromise, setup } from 'xstate';
-import type { DeviceRole, DeviceStatus } from '../devices';
+import { isUsable, type DeviceRole, type DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
 import type { PaymentFailure, PaymentOutcome, PaymentPrompt, PaymentRequest } from '../payment';
 import type { CheckoutEvent } from './events';
@@ -139,8 +139,8 @@ export const checkoutMachine = setup({
     receiptProblemTimeout: 45_000,
   },
   guards: {
-    requiredDeviceDown: ({ context }) => requiredDevices.some((role) => context.devices[role].kind !== 'ready'),
-    requiredDevicesUp: ({ context }) => requiredDevices.every((role) => context.devices[role].kind === 'ready'),
+    requiredDeviceDown: ({ context }) => requiredDevices.some((role) => !isUsable(context.devices[role])),
+    requiredDevicesUp: ({ context }) => requiredDevices.every((role) => isUsable(context.devices[role])),
     scannedItem: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'item',
     scannedUnknown: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'unknownItem',
     scannedNeedsWeighing: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'needsWeighing',

@@ -1,5 +1,10 @@
-/** The peripherals a lane drives, by the job they do at the lane. */
-export type DeviceRole = 'scanner' | 'printer' | 'paymentTerminal';
+/**
+ * The peripherals a lane drives, by the job they do at the lane. A scanner-scale
+ * on one cable is two roles (UnifiedPOS: multi-function hardware appears as
+ * independent logical devices).
+ */
+export const deviceRoles = ['scanner', 'scale', 'baggingScale', 'printer', 'paymentTerminal', 'laneLight'] as const;
+export type DeviceRole = (typeof deviceRoles)[number];
 
 /** A device is attached and answering, but cannot do its job until someone fixes this. */
 export type DeviceFault =
@@ -8,7 +13,9 @@ export type DeviceFault =
   | 'printerOffline'
   | 'cutterError'
   | 'unrecoverableError'
-  | 'notResponding';
+  | 'notResponding'
+  /** A scale reporting a RAM/ROM/EEPROM error or a lost calibration: not legal for trade until serviced. */
+  | 'scaleError';
 
 /** Worth telling an assistant about, but the device still works. */
 export type DeviceWarning = 'paperNearEnd';

@@ -17,11 +17,18 @@ export type SimulatorDecision =
 /**
  * `manual`: a transaction waits at `presentCard` until `decide()` (the demo's Approve and
  * Decline buttons). `auto`: every transaction is decided after `delayMs`, half of it at
- * `presentCard` and half at `processing`.
+ * `presentCard` and half at `processing`. `unresponsive`: a terminal that hangs — it greets
+ * lanes and takes the next `authorize` (the transaction is recorded, so as far as the lane
+ * can know a charge may be under way), and from then on sends nothing at all on any
+ * connection: no `pending`, `result`, `pong`, `error`, not even `hello` to a lane that
+ * reconnects; it keeps accepting connections and reading. Setting another mode is the
+ * terminal coming back (rebooted): connections are dropped so lanes reconnect, and a
+ * transaction taken while hung waits at its prompt for `decide()`.
  */
 export type SimulatorMode =
   | { readonly mode: 'manual' }
-  | { readonly mode: 'auto'; readonly decision: SimulatorDecision; readonly delayMs: number };
+  | { readonly mode: 'auto'; readonly decision: SimulatorDecision; readonly delayMs: number }
+  | { readonly mode: 'unresponsive' };
 
 /** One scripted transaction: consumed in order by new transactions, ahead of the mode. */
 export interface ScriptStep {
@@ -104,6 +111,8 @@ export class CardTerminalSimulator {
   #script: ScriptStep[] = [];
   #server: Server | undefined;
   #offline = false;
+  /** `unresponsive` mode took an authorize: nothing is sent until the mode changes. */
+  #hung = false;
 
   /** The current pending transactions (at most one), after every change; for a demo's Approve/Decline buttons. */
   readonly onChange: Event<readonly PendingTransaction[]> = this.#onChange.event;
@@ -127,6 +136,11 @@ export class CardTerminalSimulator {
 
   get offline(): boolean {
     return this.#offline;
+  }
+
+  /** Hanging in `unresponsive` mode: reading everything, sending nothing. */
+  get hung(): boolean {
+    return this.#hung;
   }
 
   get transactions(): readonly SimulatedTransaction[] {
@@ -170,6 +184,22 @@ export class CardTerminalSimulator {
 
   setMode(mode: SimulatorMode): void {
     this.#mode = validateMode(mode);
+    if (this.#hung && mode.mode !== 'unresponsive') {
+      this.#hung = false;
+      this.#logger.info({}, 'simulator responds again');
+      // The lanes missed everything meanwhile (they have likely given up on the connection): make them start afresh.
+      this.dropConnections();
+    }
+  }
+
+  /**
+   * Writes `bytes` as they are to every connected lane, greeted or not: line noise, a
+   * half-written message, invalid UTF-8, a line without end. Nothing is framed or checked.
+   */
+  sendRaw(bytes: Uint8Array | string): void {
+    for (const connection of this.#connections) {
+      if (!connection.socket.destroyed && connection.socket.writable) connection.socket.write(bytes);
+    }
   }
 
   /** Queues decisions for the next new transactions, in order; the mode applies again once the queue is empty. */
@@ -312,8 +342,13 @@ export class CardTerminalSimulator {
     const transaction: Transaction = { reference, amountMinor, currency, authorizeCount: 1, prompt: undefined, outcome: undefined, cancelRequested: false, timers: [] };
     this.#transactions.set(reference, transaction);
     this.#logger.info({ reference, amountMinor, currency }, 'transaction started');
+    if (this.#mode.mode === 'unresponsive') {
+      this.#hung = true;
+      this.#logger.warn({ reference }, 'simulator hangs: nothing more is sent');
+    }
     this.#prompt(transaction, 'presentCard');
-    const step = this.#script.shift() ?? (this.#mode.mode === 'auto' ? { decision: this.#mode.decision, delayMs: this.#mode.delayMs } : undefined);
+    // A hung terminal does not move a transaction on (and leaves the script for after it is back).
+    const step = this.#hung ? undefined : (this.#script.shift() ?? (this.#mode.mode === 'auto' ? { decision: this.#mode.decision, delayMs: this.#mode.delayMs } : undefined));
     if (step) this.#schedule(transaction, step);
   }
 
@@ -409,6 +444,7 @@ export class CardTerminalSimulator {
   }
 
   #send(connection: Connection, message: TerminalMessage): void {
+    if (this.#hung) return;
     if (!connection.socket.destroyed && connection.socket.writable) connection.socket.write(encodeMessage(message));
   }
 }
@@ -466,6 +502,8 @@ function validateMode(mode: SimulatorMode): SimulatorMode {
   if (mode.mode === 'auto') {
     validateDecision(mode.decision);
     validateDelay(mode.delayMs);
+  } else if (mode.mode !== 'manual' && mode.mode !== 'unresponsive') {
+    throw new RangeError(`unknown simulator mode ${String((mode as { mode: unknown }).mode)}`);
   }
   return mode;
 }

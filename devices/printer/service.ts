@@ -7,6 +7,7 @@ import { fireSafely, sameDeviceStatus } from '../deviceEvents';
 import { Reconnector, type BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import {
+  encodeAsbEnable,
   encodeRealtimeStatusRequest,
   mergeStatusReplies,
   parseRealtimeStatusReply,
@@ -37,8 +38,20 @@ export interface EscPosPrinterServiceOptions {
   readonly columns: number;
   /** How long to wait for each `DLE EOT` reply. Default 500 ms. */
   readonly statusTimeoutMs?: number;
-  /** Status poll while idle, so paper out / cover open show without printing. Default 5000 ms; 0 disables. */
+  /**
+   * Status poll while idle, so paper out / cover open show without printing. Default 5000 ms;
+   * 0 disables polling altogether. Used until the printer is seen sending Automatic Status Back.
+   */
   readonly pollIntervalMs?: number;
+  /**
+   * Enable Automatic Status Back (`GS a`: online/offline, error and roll paper bits) after every
+   * (re)connect, so paper near end/end, cover open, cutter errors and offline show the moment
+   * they happen. Default true. Polling stays on as the fallback: a printer may ignore `GS a`,
+   * and one that is power-cycled on a live line forgets it.
+   */
+  readonly automaticStatusBack?: boolean;
+  /** Status poll while the printer is sending Automatic Status Back. Default 30 000 ms. */
+  readonly asbPollIntervalMs?: number;
   /** Job bytes per write; status is checked between chunks. Default 256. */
   readonly chunkBytes?: number;
   /** A write that does not drain within this is given up (printer holding flow control). Default 10 s. */
@@ -53,6 +66,14 @@ export interface EscPosPrinterServiceOptions {
  */
 const defaultStatusTimeoutMs = 500;
 const defaultPollIntervalMs = 5_000;
+/**
+ * With ASB working, the poll only has to notice a printer that stopped sending it (power-cycled,
+ * which resets `GS a`); it then stops answering for a while, goes notResponding, and ASB is
+ * enabled again when it answers.
+ */
+const defaultAsbPollIntervalMs = 30_000;
+/** `GS a n` with bits 1-3: online/offline, error, roll paper sensor (the drawer is not the printer's business here). */
+const asbSelection = { onlineOffline: true, error: true, rollPaperSensor: true } as const;
 /** 256 bytes ≈ 270 ms at 9600 baud: a paper end or a vanished line is noticed within a fraction of a second. */
 const defaultChunkBytes = 256;
 const defaultWriteTimeoutMs = 10_000;
@@ -78,7 +99,9 @@ type QueryOutcome = { readonly kind: 'reply'; readonly byte: number } | { readon
 /**
  * An ESC/POS receipt printer on a serial line (UnifiedPOS POSPrinter):
  * open → claim (exclusive port lock) → enable on `start()`; `print()` one job
- * at a time; status from `DLE EOT` real-time queries, polled while idle.
+ * at a time; status from Automatic Status Back blocks the printer sends on
+ * every change, and from `DLE EOT` real-time queries before, during and after
+ * each job and polled while idle.
  *
  * Every device problem is a status or a `PrintFailure`, never an exception.
  * A lost line is reopened with backoff; a failed receipt is reprinted by
@@ -90,6 +113,8 @@ export class EscPosPrinterService {
   readonly #columns: number;
   readonly #statusTimeoutMs: number;
   readonly #pollIntervalMs: number;
+  readonly #automaticStatusBack: boolean;
+  readonly #asbPollIntervalMs: number;
   readonly #chunkBytes: number;
   readonly #writeTimeoutMs: number;
   readonly #reconnector: Reconnector;
@@ -104,6 +129,10 @@ export class EscPosPrinterService {
   /** Bumped whenever the line goes away or the service stops: work begun on an older line gives up. */
   #line = 0;
   #printing = false;
+  /** ASB blocks received since the service started; a status round that saw one arrive defers to it. */
+  #asbBlocks = 0;
+  /** The printer has sent ASB on this line since it was last enabled: poll at the slow pace. */
+  #asbWorking = false;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   /** The one outstanding `DLE EOT` query: replies carry no query number, so only one may be in flight. */
   #pendingReply: ((outcome: QueryOutcome) => void) | undefined;
@@ -117,6 +146,8 @@ export class EscPosPrinterService {
     this.#statusTimeoutMs = positive('statusTimeoutMs', options.statusTimeoutMs ?? defaultStatusTimeoutMs);
     this.#pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
     if (!(this.#pollIntervalMs >= 0)) throw new RangeError(`pollIntervalMs must be >= 0, got ${this.#pollIntervalMs}`);
+    this.#automaticStatusBack = options.automaticStatusBack ?? true;
+    this.#asbPollIntervalMs = positive('asbPollIntervalMs', options.asbPollIntervalMs ?? defaultAsbPollIntervalMs);
     this.#chunkBytes = positive('chunkBytes', options.chunkBytes ?? defaultChunkBytes);
     this.#writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs ?? defaultWriteTimeoutMs);
     // Fail on bad columns now, not at the first receipt.
@@ -167,7 +198,8 @@ export class EscPosPrinterService {
   /**
    * Asks the printer (`DLE EOT` 1, 2, 4, and 3 when an error is reported) and
    * updates `status`. Resolves with the new status; `lost`/`closed` are returned
-   * as they are without touching the line.
+   * as they are without touching the line. An Automatic Status Back block that
+   * arrives during the round is newer than the replies before it and wins.
    */
   refreshStatus(): Promise<DeviceStatus> {
     const run = (): Promise<DeviceStatus> => this.#refresh();
@@ -281,8 +313,10 @@ export class EscPosPrinterService {
       return true;
     }
     this.#reader.reset();
+    this.#asbWorking = false;
     this.#log.info({ attempt }, 'printer port open');
     this.#setStatus({ kind: 'connecting' });
+    await this.#enableAsb();
     // The line is up even if the printer does not answer yet: polling takes it from there.
     await this.refreshStatus();
     // Lost again while asking: tell the loop to keep going (its start() from #lineLost was a no-op mid-attempt).
@@ -292,6 +326,7 @@ export class EscPosPrinterService {
   #lineLost(reason: string): void {
     if (!this.#started || this.#status.kind === 'lost') return;
     this.#line++;
+    this.#asbWorking = false;
     this.#pendingReply?.({ kind: 'lost' });
     this.#reader.reset();
     this.#log.warn({ err: reason }, 'printer line lost; reconnecting');
@@ -325,9 +360,21 @@ export class EscPosPrinterService {
 
   // --- Status -----------------------------------------------------------------
 
+  /**
+   * `GS a n`: the printer answers with its status at once and then on every change. A printer
+   * that ignores it just never sends ASB, and polling carries on at the normal pace.
+   */
+  async #enableAsb(): Promise<void> {
+    if (!this.#automaticStatusBack) return;
+    const written = await this.#write(encodeAsbEnable(asbSelection));
+    if (written === 'ok') this.#log.debug({}, 'Automatic Status Back enabled');
+  }
+
   async #refresh(): Promise<DeviceStatus> {
     if (!this.#started || this.#status.kind === 'lost' || this.#status.kind === 'closed') return this.#status;
     const line = this.#line;
+    const asbBlocks = this.#asbBlocks;
+    const wasNotResponding = this.#status.kind === 'fault' && this.#status.faults.includes('notResponding');
     const replies: StatusReplyFields[] = [];
     const ask = async (query: RealtimeStatusQuery): Promise<StatusReplyFields | 'timeout' | 'lost'> => {
       const outcome = await this.#query(query);
@@ -356,6 +403,15 @@ export class EscPosPrinterService {
         replies.push(cause);
       }
     }
+    if (wasNotResponding) {
+      // Back from not answering: it may have been power-cycled, which turns ASB off.
+      this.#log.info({}, 'printer answers status requests again');
+      await this.#enableAsb();
+      if (line !== this.#line) return this.#status;
+    }
+    // An ASB block that came in during the round is the printer's whole status at that moment and
+    // it sends another on any change after it, while replies from before it may be stale: it stands.
+    if (this.#asbBlocks !== asbBlocks) return this.#status;
     const status = mergeStatusReplies(replies);
     this.#printerStatus = status;
     this.#setStatus(deviceStatusFromPrinterStatus(status));
@@ -363,6 +419,8 @@ export class EscPosPrinterService {
   }
 
   #setNotResponding(): void {
+    // Whatever ASB it sent before, a printer that does not answer is polled at the normal pace until it does.
+    this.#asbWorking = false;
     if (this.#status.kind === 'fault' && this.#status.faults.includes('notResponding')) return;
     this.#log.warn({ timeoutMs: this.#statusTimeoutMs }, 'printer does not answer status requests');
     this.#setStatus({ kind: 'fault', faults: ['notResponding'] });
@@ -402,7 +460,10 @@ export class EscPosPrinterService {
           else this.#log.debug({ byte: reply.byte }, 'status reply with no query outstanding');
           break;
         case 'asb':
-          // Automatic Status Back (if enabled on the printer): as good as a status round.
+          // Automatic Status Back: as good as a status round, and sent the moment something changes.
+          this.#asbBlocks++;
+          if (!this.#asbWorking) this.#log.info({}, 'printer sends Automatic Status Back');
+          this.#asbWorking = true;
           this.#printerStatus = reply.status;
           this.#setStatus(deviceStatusFromPrinterStatus(reply.status));
           break;
@@ -419,10 +480,13 @@ export class EscPosPrinterService {
 
   #schedulePoll(): void {
     if (this.#pollIntervalMs === 0 || !this.#started) return;
-    this.#pollTimer = setTimeout(() => {
-      this.#pollTimer = undefined;
-      void this.#poll();
-    }, this.#pollIntervalMs);
+    this.#pollTimer = setTimeout(
+      () => {
+        this.#pollTimer = undefined;
+        void this.#poll();
+      },
+      this.#asbWorking ? Math.max(this.#asbPollIntervalMs, this.#pollIntervalMs) : this.#pollIntervalMs,
+    );
   }
 
   async #poll(): Promise<void> {

@@ -26,6 +26,11 @@ export interface EscPosPrinterSimulatorOptions {
   readonly offline?: boolean;
   /** Stops answering status requests: the host sees a printer that does not respond. */
   readonly silent?: boolean;
+  /**
+   * False: a printer that ignores `GS a` (some clones, or ASB switched off by a memory switch)
+   * and sends no Automatic Status Back; it still answers `DLE EOT`. Default true.
+   */
+  readonly automaticStatusBack?: boolean;
   /** Where listener errors go (default: nowhere). */
   readonly log?: Logger;
 }
@@ -74,6 +79,7 @@ export class EscPosPrinterSimulator {
   #unrecoverableError = false;
   #autoRecoverableError = false;
   #silent: boolean;
+  readonly #asbSupported: boolean;
   #asbSelection = 0;
   #lastAsb: string | undefined;
   #currentLines: PrintedLine[] = [];
@@ -91,6 +97,7 @@ export class EscPosPrinterSimulator {
     this.#coverOpen = options.coverOpen ?? false;
     this.#offline = options.offline ?? false;
     this.#silent = options.silent ?? false;
+    this.#asbSupported = options.automaticStatusBack ?? true;
     this.#subscriptions.push(this.#transport.onData((bytes) => this.#receive(bytes)));
   }
 
@@ -157,6 +164,11 @@ export class EscPosPrinterSimulator {
     this.#unrecoverableError = error === 'unrecoverable';
     this.#autoRecoverableError = error === 'autoRecoverable';
     this.#statusChanged();
+  }
+
+  /** The `n` of the last `GS a n` taken (0: Automatic Status Back off). Stays 0 if the printer ignores `GS a`. */
+  get asbSelection(): number {
+    return this.#asbSelection;
   }
 
   get silent(): boolean {
@@ -289,6 +301,7 @@ export class EscPosPrinterSimulator {
         return;
       }
       case 'asbSelection':
+        if (!this.#asbSupported) return;
         this.#asbSelection = output.n;
         this.#lastAsb = undefined;
         // Enabling ASB makes the printer send the current status once (Command Reference, GS a).

@@ -24,9 +24,12 @@ export interface ResolvedBackoff {
 
 /**
  * 250 ms is short enough that a re-plugged USB-serial adapter is back before the
- * shopper notices; 5 s keeps an absent device from filling the log.
+ * shopper notices. The 1 s cap keeps the promise that a device is reopened within
+ * 2 s of returning however long it was away; an open() of a missing device node
+ * fails at once (ENOENT), so retrying every second costs nothing, and the
+ * services log repeats at debug level only.
  */
-export const defaultBackoff: ResolvedBackoff = { initialDelayMs: 250, maxDelayMs: 5_000, factor: 2 };
+export const defaultBackoff: ResolvedBackoff = { initialDelayMs: 250, maxDelayMs: 1_000, factor: 2 };
 
 /** Fills in defaults; a nonsensical setting is a configuration bug and throws. */
 export function resolveBackoff(options: BackoffOptions | undefined): ResolvedBackoff {

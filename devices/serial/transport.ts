@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import { Emitter, type Event } from '../../shared/event';
 
@@ -26,9 +27,29 @@ export interface SerialTransport {
   readonly onLost: Event<Error>;
 }
 
+export interface SerialPortTransportOptions {
+  /**
+   * How often the open port's device node is checked (ms); 0 disables. Default 250.
+   *
+   * Why: on Linux a USB-serial adapter pulled out, or a pty whose master went
+   * away, is not always reported by serialport until the next write — a passive
+   * scanner never writes, so the lane would not notice. The node disappearing
+   * (udev removes /dev/ttyUSB0; socat removes its links) or being replaced by a
+   * different device (same path, new device number) means the line is gone.
+   * A stat() every 250 ms is cheap and lets a re-plugged device be back within 2 s.
+   */
+  readonly presenceCheckMs?: number;
+}
+
+const defaultPresenceCheckMs = 250;
+
 export class SerialPortTransport implements SerialTransport {
   #port: SerialPort | undefined;
   #closing = false;
+  #presenceTimer: ReturnType<typeof setInterval> | undefined;
+  /** Ports whose end was already dealt with (closed by us, or their loss reported): no second onLost. */
+  readonly #released = new WeakSet<SerialPort>();
+  readonly #presenceCheckMs: number;
   readonly #onData = new Emitter<Uint8Array>();
   readonly #onLost = new Emitter<Error>();
   readonly onData = this.#onData.event;
@@ -37,7 +58,13 @@ export class SerialPortTransport implements SerialTransport {
   constructor(
     readonly path: string,
     private readonly settings: SerialSettings,
-  ) {}
+    options: SerialPortTransportOptions = {},
+  ) {
+    this.#presenceCheckMs = options.presenceCheckMs ?? defaultPresenceCheckMs;
+    if (!(Number.isFinite(this.#presenceCheckMs) && this.#presenceCheckMs >= 0)) {
+      throw new RangeError(`presenceCheckMs must be >= 0, got ${this.#presenceCheckMs}`);
+    }
+  }
 
   get isOpen(): boolean {
     return this.#port?.isOpen ?? false;
@@ -60,14 +87,22 @@ export class SerialPortTransport implements SerialTransport {
       });
       port.on('data', (chunk: Buffer) => this.#onData.fire(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
       port.on('close', (error?: Error | null) => {
-        if (this.#port === port) this.#port = undefined;
-        if (!this.#closing) this.#onLost.fire(error ?? new Error(`${this.path} closed`));
+        if (this.#port === port) {
+          this.#stopPresenceCheck();
+          this.#port = undefined;
+        }
+        if (this.#closing || this.#released.has(port)) return;
+        this.#released.add(port);
+        this.#onLost.fire(error ?? new Error(`${this.path} closed`));
       });
       // Without an 'error' listener serialport would throw from an event emitter and crash the lane.
       port.on('error', (error: Error) => {
         if (!port.isOpen && this.#port === port) {
+          this.#stopPresenceCheck();
           this.#port = undefined;
-          if (!this.#closing) this.#onLost.fire(error);
+          if (this.#closing || this.#released.has(port)) return;
+          this.#released.add(port);
+          this.#onLost.fire(error);
         }
       });
       port.open((error) => {
@@ -76,9 +111,38 @@ export class SerialPortTransport implements SerialTransport {
           return;
         }
         this.#port = port;
-        resolve();
+        void this.#startPresenceCheck(port).finally(resolve);
       });
     });
+  }
+
+  async #startPresenceCheck(port: SerialPort): Promise<void> {
+    if (this.#presenceCheckMs === 0) return;
+    const device = await deviceNumber(this.path);
+    if (device === undefined || this.#port !== port) return;
+    this.#stopPresenceCheck();
+    let checking = false;
+    this.#presenceTimer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void deviceNumber(this.path)
+        .then((now) => {
+          if (this.#port !== port || now === device) return;
+          this.#stopPresenceCheck();
+          this.#port = undefined;
+          // Close our stale descriptor; the loss is reported here, once (its 'close' event is ignored).
+          this.#released.add(port);
+          port.close(() => undefined);
+          this.#onLost.fire(new Error(now === undefined ? `${this.path} disappeared` : `${this.path} is now a different device`));
+        })
+        .finally(() => (checking = false));
+    }, this.#presenceCheckMs);
+    this.#presenceTimer.unref?.();
+  }
+
+  #stopPresenceCheck(): void {
+    if (this.#presenceTimer !== undefined) clearInterval(this.#presenceTimer);
+    this.#presenceTimer = undefined;
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -94,9 +158,20 @@ export class SerialPortTransport implements SerialTransport {
 
   close(): Promise<void> {
     const port = this.#port;
+    this.#stopPresenceCheck();
     this.#closing = true;
     this.#port = undefined;
+    if (port) this.#released.add(port);
     if (!port?.isOpen) return Promise.resolve();
     return new Promise((resolve) => port.close(() => resolve()));
+  }
+}
+
+/** The device number behind a path (following symlinks), or undefined if nothing is there. */
+async function deviceNumber(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).rdev;
+  } catch {
+    return undefined;
   }
 }

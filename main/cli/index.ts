@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBarcodeCommands } from './barcodeCommand';
 import { registerCatalogCommands } from './catalogCommand';
 import { registerDemoCommand } from './demoCommand';
+import { registerDevicesCommands } from './devicesCommand';
 import { registerLaneCommand } from './laneCommand';
 
 /**
@@ -16,13 +17,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const program = new Command()
     .name('lanewise')
-    .description('Lanewise self-checkout: run lanes and the demo store, inspect catalogues and barcodes')
+    .description('Lanewise self-checkout: run lanes and the demo store, inspect catalogues, barcodes and devices')
     .showHelpAfterError()
     .exitOverride();
   registerDemoCommand(program, setExitCode);
   registerLaneCommand(program, setExitCode);
   registerCatalogCommands(program, setExitCode);
   registerBarcodeCommands(program, setExitCode);
+  registerDevicesCommands(program, setExitCode);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -2,51 +2,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { languages } from '../../shared/i18n/languages';
+import { devicesConfigSchema } from './deviceConfig';
 
 /**
  * One terminal's configuration: which lane it is, where its devices are and where its
  * data lives. Store IT writes it; the lane refuses to start on an invalid file and says
  * which field is wrong.
  */
-
-const serialPath = z.string().min(1, 'a serial device path such as /dev/ttyUSB0');
-const baudRate = z.number().int().positive().default(9600);
-
-export const scannerConfigSchema = z
-  .object({
-    driver: z.literal('serial'),
-    path: serialPath,
-    baudRate,
-    framing: z
-      .object({
-        prefix: z.string().max(8).default(''),
-        suffix: z.enum(['CR', 'LF', 'CRLF']).default('CR'),
-        aimIdentifiers: z.boolean().default(false),
-      })
-      .strict()
-      .default({ prefix: '', suffix: 'CR', aimIdentifiers: false }),
-  })
-  .strict();
-
-export const printerConfigSchema = z
-  .object({
-    driver: z.literal('escpos-serial'),
-    path: serialPath,
-    baudRate,
-    /** Characters per line in font A: 42 on 80 mm paper, 32 on 58 mm. */
-    columns: z.number().int().min(24).max(64).default(42),
-  })
-  .strict();
-
-export const paymentTerminalConfigSchema = z
-  .object({
-    driver: z.literal('tcp'),
-    host: z.string().min(1).default('127.0.0.1'),
-    port: z.number().int().min(1).max(65535),
-    /** How long a shopper may take at the terminal before the lane gives up waiting. */
-    timeoutSeconds: z.number().int().min(10).max(600).default(120),
-  })
-  .strict();
 
 export const laneConfigSchema = z
   .object({
@@ -65,13 +27,7 @@ export const laneConfigSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 0 }),
-    devices: z
-      .object({
-        scanner: scannerConfigSchema,
-        printer: printerConfigSchema,
-        paymentTerminal: paymentTerminalConfigSchema,
-      })
-      .strict(),
+    devices: devicesConfigSchema,
     log: z
       .object({
         level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { LaneLightSimulator } from '../../devices/laneLight/simulator';
 import { CardTerminalSimulator } from '../../devices/payment/simulator';
+import { SerialScaleSimulator } from '../../devices/scale/simulator';
 import { EscPosPrinterSimulator } from '../../devices/printer/simulator';
 import { ScannerSimulator } from '../../devices/scanner/simulator';
 import { createPtyPair, type PtyPair } from '../../devices/sim/ptyPair';
@@ -32,6 +34,11 @@ export interface DemoLane {
   readonly scannerPty: PtyPair;
   readonly printerPty: PtyPair;
   readonly scanner: ScannerSimulator;
+  /** The scanner-scale's weighing platter (its scale half on its own cable, speaking Mettler Toledo 8217). */
+  readonly scale: SerialScaleSimulator;
+  /** The bagging-area security scale (NCI SCP-01). */
+  readonly baggingScale: SerialScaleSimulator;
+  readonly laneLight: LaneLightSimulator;
   readonly printer: EscPosPrinterSimulator;
   readonly terminal: CardTerminalSimulator;
   readonly process: LaneProcess;
@@ -66,9 +73,11 @@ async function freePort(preferred: number): Promise<number> {
 }
 
 /**
- * A store with simulated hardware: for each lane, a scanner and a receipt printer on
- * socat pseudo-terminal pairs and a card terminal on loopback TCP, and the lane runtime
- * as a child process that drives them through its real drivers.
+ * A store with simulated hardware: for each lane, a scanner, its weighing scale, a
+ * bagging scale, a receipt printer and a lane light on socat pseudo-terminal pairs,
+ * a card terminal on loopback TCP, and the lane runtime as a child process that
+ * drives them through its real drivers. The scales run 8N1 here (ptys carry no
+ * parity), which the lane configuration states as an override of the protocols' 7E1.
  */
 export async function startDemoStore(options: DemoStoreOptions): Promise<DemoStore> {
   const { dataDir, log } = options;
@@ -89,6 +98,23 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
       cleanups.push(() => scannerPty.close());
       const printerPty = await createPtyPair(devDir, `${laneId}-printer`);
       cleanups.push(() => printerPty.close());
+
+      const scalePty = await createPtyPair(devDir, `${laneId}-scale`);
+      cleanups.push(() => scalePty.close());
+      const baggingPty = await createPtyPair(devDir, `${laneId}-bagging`);
+      cleanups.push(() => baggingPty.close());
+      const lightPty = await createPtyPair(devDir, `${laneId}-light`);
+      cleanups.push(() => lightPty.close());
+
+      const scale = new SerialScaleSimulator(new SerialPortTransport(scalePty.devicePath, serial), { protocol: 'mettler8217', unit: 'kg', log: log.child({ simulator: 'scale', lane: laneId }) });
+      await scale.open();
+      cleanups.push(() => scale.dispose());
+      const baggingScale = new SerialScaleSimulator(new SerialPortTransport(baggingPty.devicePath, serial), { protocol: 'scp01', unit: 'kg', capacityGrams: 30_000, log: log.child({ simulator: 'baggingScale', lane: laneId }) });
+      await baggingScale.open();
+      cleanups.push(() => baggingScale.dispose());
+      const laneLight = new LaneLightSimulator(new SerialPortTransport(lightPty.devicePath, serial), { log: log.child({ simulator: 'laneLight', lane: laneId }) });
+      await laneLight.open();
+      cleanups.push(() => laneLight.dispose());
 
       const scanner = new ScannerSimulator(new SerialPortTransport(scannerPty.devicePath, serial), { prefix: '', suffix: 'CR', aimIdentifiers: false });
       await scanner.open();
@@ -113,8 +139,11 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
         http: { host: '127.0.0.1', port },
         devices: {
           scanner: { driver: 'serial', path: scannerPty.hostPath, baudRate: 9600, framing: { prefix: '', suffix: 'CR', aimIdentifiers: false } },
+          scale: { driver: 'mettler8217', path: scalePty.hostPath, dataBits: 8, parity: 'none' },
+          baggingScale: { driver: 'scp01', path: baggingPty.hostPath, dataBits: 8, parity: 'none' },
           printer: { driver: 'escpos-serial', path: printerPty.hostPath, baudRate: 9600, columns: 42 },
           paymentTerminal: { driver: 'tcp', host: '127.0.0.1', port: terminal.port, timeoutSeconds: 120 },
+          laneLight: { driver: 'relay-serial', path: lightPty.hostPath },
         },
         log: { level: 'info' },
       };
@@ -125,7 +154,7 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
       const laneProcess = new LaneProcess(configFile, log.child({ lane: laneId }));
       cleanups.push(() => laneProcess.stop());
       const ready: LaneReady = await laneProcess.start();
-      lanes.push({ laneId, url: ready.url, configFile, scannerPty, printerPty, scanner, printer, terminal, process: laneProcess });
+      lanes.push({ laneId, url: ready.url, configFile, scannerPty, printerPty, scanner, scale, baggingScale, laneLight, printer, terminal, process: laneProcess });
     }
   } catch (error) {
     await stop();

@@ -41,6 +41,10 @@ const laneAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('terminal'), decision: z.enum(['approve', 'decline', 'cancel']) }),
   z.object({ action: z.literal('paper'), paper: z.enum(['ok', 'nearEnd', 'end']) }),
   z.object({ action: z.literal('cover'), open: z.boolean() }),
+  /** Something put on (or taken off) the weighing platter; `motion` leaves it swinging until the next load. */
+  z.object({ action: z.literal('scale'), grams: z.number().int().min(-1_000).max(40_000), motion: z.boolean().default(false) }),
+  z.object({ action: z.literal('bagging'), grams: z.number().int().min(0).max(40_000) }),
+  z.object({ action: z.literal('scaleFault'), fault: z.enum(['silent', 'zeroError', 'none']) }),
 ]);
 
 export interface DevicePanel {
@@ -71,6 +75,9 @@ export async function startDevicePanel(lanes: readonly DemoLane[], options: { po
           laneUp: lane.process.ready !== undefined,
           pending: lane.terminal.pending,
           paper: lane.printer.paper,
+          scale: { reading: lane.scale.reading, load: lane.scale.load, silent: lane.scale.silent },
+          bagging: { reading: lane.baggingScale.reading },
+          lamps: lane.laneLight.lamps,
           receipts: lane.printer.receipts.slice(-3).map((receipt) => receipt.text),
         })),
       });
@@ -96,6 +103,17 @@ export async function startDevicePanel(lanes: readonly DemoLane[], options: { po
           break;
         case 'cover':
           lane.printer.setCoverOpen(command.open);
+          break;
+        case 'scale':
+          lane.scale.setLoad(command.grams);
+          lane.scale.setMotion(command.motion);
+          break;
+        case 'bagging':
+          lane.baggingScale.setLoad(command.grams);
+          break;
+        case 'scaleFault':
+          lane.scale.silent = command.fault === 'silent';
+          lane.scale.setZeroError(command.fault === 'zeroError');
           break;
       }
       return send(response, 200, { ok: true });
@@ -166,6 +184,11 @@ function el(tag, props, children) {
   for (const child of children || []) node.append(child);
   return node;
 }
+function reading(r) {
+  if (!r) return '?';
+  if (r.kind === 'stable') return 'stable ' + (r.weight.grams / 1000).toFixed(3) + ' kg';
+  return r.kind;
+}
 function render(state) {
   samples = state.samples;
   lanesEl.replaceChildren(...state.lanes.map((lane) => {
@@ -179,6 +202,17 @@ function render(state) {
       el('div', {}, ['Scan: ', ...scanButtons]),
       el('div', {}, [input, el('button', { textContent: 'Scan typed code', onclick: () => input.value && post(lane.laneId, { action: 'scan', code: input.value }) }),
         el('button', { textContent: 'Send garbage bytes', onclick: () => post(lane.laneId, { action: 'garbage' }) })]),
+      el('h3', { textContent: 'Weighing scale: ' + reading(lane.scale.reading) + (lane.scale.silent ? ' (not answering)' : '') }),
+      el('div', {}, [
+        ...[0, 412, 1234, 2750].map((grams) => el('button', { textContent: grams === 0 ? 'Empty the scale' : 'Put ' + (grams / 1000).toFixed(3) + ' kg', onclick: () => post(lane.laneId, { action: 'scale', grams }) })),
+        el('button', { textContent: 'Swinging bag (motion)', onclick: () => post(lane.laneId, { action: 'scale', grams: lane.scale.load || 800, motion: true }) }),
+        el('button', { textContent: 'Over capacity', onclick: () => post(lane.laneId, { action: 'scale', grams: 16000 }) }),
+        el('button', { textContent: 'Under zero', onclick: () => post(lane.laneId, { action: 'scale', grams: -200 }) }),
+        el('button', { textContent: 'Unplug (silent)', onclick: () => post(lane.laneId, { action: 'scaleFault', fault: 'silent' }) }),
+        el('button', { textContent: 'Scale OK', onclick: () => post(lane.laneId, { action: 'scaleFault', fault: 'none' }) })]),
+      el('h3', { textContent: 'Bagging area: ' + reading(lane.bagging.reading) }),
+      el('div', {}, [0, 350, 1585].map((grams) => el('button', { textContent: grams === 0 ? 'Empty' : (grams / 1000).toFixed(3) + ' kg', onclick: () => post(lane.laneId, { action: 'bagging', grams }) }))),
+      el('p', { textContent: 'Lane light: ' + (['green', 'yellow', 'red'].filter((lamp) => lane.lamps[lamp]).join(' + ') || 'off') + (lane.lamps.buzzer ? ' + buzzer' : '') }),
       el('h3', { textContent: 'Card terminal' }),
       pending
         ? el('div', {}, ['Waiting for card: ' + (pending.amountMinor / 100).toFixed(2) + ' ' + pending.currency + ' ',

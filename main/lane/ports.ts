@@ -3,12 +3,14 @@ import type { Event } from '../../shared/event';
 import type { PaymentOutcome, PaymentPrompt, PaymentRequest } from '../../shared/payment';
 import type { ReceiptDocument } from '../../shared/receipt';
 import type { Result } from '../../shared/result';
+import type { LaneLightIndication } from '../../shared/checkout/laneLight';
+import type { ScaleReading, ScaleWeight } from '../../shared/scale';
 
 /**
  * What the lane runtime needs from each device, whatever driver or simulator is behind it.
  * The services in devices/ satisfy these structurally; tests pass fakes.
  */
-interface DevicePort {
+export interface DevicePort {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly status: DeviceStatus;
@@ -43,8 +45,33 @@ export interface PaymentTerminalPort extends DevicePort {
   readonly onPrompt: Event<{ readonly reference: string; readonly prompt: PaymentPrompt }>;
 }
 
+/** The weighing scale (scanner-scale platter or a separate scale), read continuously while installed. */
+export interface WeighingScalePort extends DevicePort {
+  /** Each change of reading: stable weights, motion, over capacity… */
+  readonly onReading: Event<ScaleReading>;
+}
+
+/** The bagging-area (security) scale: only settled weights matter to the checkout. */
+export interface BaggingScalePort extends DevicePort {
+  readonly onSettled: Event<ScaleWeight>;
+}
+
+export interface LaneLightPort extends DevicePort {
+  /** Shows an indication; the driver remembers it across reconnects. Never throws. */
+  show(indication: LaneLightIndication): void;
+}
+
+/** Required devices first; the optional ones are absent when the lane does not have them. */
 export interface LaneDevices {
   readonly scanner: ScannerPort;
   readonly printer: PrinterPort;
   readonly paymentTerminal: PaymentTerminalPort;
+  readonly scale?: WeighingScalePort | undefined;
+  readonly baggingScale?: BaggingScalePort | undefined;
+  readonly laneLight?: LaneLightPort | undefined;
+}
+
+/** The installed devices by role, for code that treats them alike (status, start, stop). */
+export function installedDevices(devices: LaneDevices): [keyof LaneDevices, DevicePort][] {
+  return (Object.entries(devices) as [keyof LaneDevices, DevicePort | undefined][]).filter((entry): entry is [keyof LaneDevices, DevicePort] => entry[1] !== undefined);
 }

@@ -5,13 +5,13 @@ import { stateToPath, type LaneView, type ScanTrace } from '../../shared/bridge/
 import type { CheckoutEvent } from '../../shared/checkout/events';
 import { checkoutMachine, isRestorableSnapshot, type LaneInfo, type PrintResult } from '../../shared/checkout/machine';
 import { itemCount, priceScan, saleTotalMinor, type ScanOutcome } from '../../shared/checkout/sale';
-import type { DeviceRole } from '../../shared/devices';
+import { laneLightFor, type LaneLightIndication } from '../../shared/checkout/laneLight';
 import { Emitter, type Disposable } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { buildReceiptDocument } from '../../shared/receipt/buildReceipt';
 import type { CatalogStore } from '../catalog/catalogStore';
 import type { Journal } from './journal';
-import type { LaneDevices, ScanInput } from './ports';
+import { installedDevices, type LaneDevices, type ScanInput } from './ports';
 
 export interface LaneRuntimeOptions {
   readonly lane: Omit<LaneInfo, 'epoch'>;
@@ -52,6 +52,7 @@ export class LaneRuntime {
   #restored = false;
   #lastSnapshot: unknown;
   #lastState = '';
+  #laneLight: LaneLightIndication | undefined;
 
   constructor(options: LaneRuntimeOptions) {
     this.#options = options;
@@ -125,7 +126,7 @@ export class LaneRuntime {
 
     this.#wireDevices(devices);
     await Promise.all(
-      (Object.entries(devices) as [DeviceRole, LaneDevices[DeviceRole]][]).map(([role, device]) =>
+      installedDevices(devices).map(([role, device]) =>
         device.start().catch((error: unknown) => this.#log.error({ device: role, error: String(error) }, 'device failed to start')),
       ),
     );
@@ -134,7 +135,7 @@ export class LaneRuntime {
   async stop(): Promise<void> {
     for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
     const { devices } = this.#options;
-    await Promise.all(Object.values(devices).map((device) => device.stop().catch(() => undefined)));
+    await Promise.all(installedDevices(devices).map(([, device]) => device.stop().catch(() => undefined)));
     this.#actor?.stop();
     this.#onView.dispose();
   }
@@ -176,8 +177,7 @@ export class LaneRuntime {
   }
 
   #wireDevices(devices: LaneDevices): void {
-    for (const role of Object.keys(devices) as DeviceRole[]) {
-      const device = devices[role];
+    for (const [role, device] of installedDevices(devices)) {
       this.#send({ type: 'device.statusChanged', role, status: device.status });
       this.#subscriptions.push(
         device.onStatus((status) => {
@@ -191,6 +191,23 @@ export class LaneRuntime {
       devices.paymentTerminal.onPrompt(({ reference, prompt }) => this.#send({ type: 'paymentTerminal.prompt', reference, prompt })),
       devices.scanner.onGarbage(({ reason, byteCount }) => this.#log.warn({ device: 'scanner', reason, byteCount }, 'unreadable bytes from scanner discarded')),
     );
+    if (devices.scale) this.#subscriptions.push(devices.scale.onReading((reading) => this.#send({ type: 'scale.reading', reading })));
+    if (devices.baggingScale) this.#subscriptions.push(devices.baggingScale.onSettled((weight) => this.#send({ type: 'baggingScale.settled', grams: weight.grams })));
+    this.#showLaneLight();
+  }
+
+  /** The tower light follows the checkout state; the driver is told only when the indication changes. */
+  #showLaneLight(): void {
+    const light = this.#options.devices.laneLight;
+    if (!light || !this.#view) return;
+    const indication = laneLightFor(this.#view.state, this.#view.context);
+    if (indication === this.#laneLight) return;
+    this.#laneLight = indication;
+    try {
+      light.show(indication);
+    } catch (error) {
+      this.#log.error({ error: String(error) }, 'lane light failed');
+    }
   }
 
   #onScan(scan: ScanInput): void {
@@ -273,6 +290,7 @@ export class LaneRuntime {
       // A screen transport's bug must not stop the lane: the change is committed either way.
       this.#log.error({ error: String(error) }, 'a view listener failed');
     }
+    this.#showLaneLight();
     this.#maybeCheckpoint(state);
   }
 

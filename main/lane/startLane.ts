@@ -4,7 +4,7 @@ import { startLaneServer, type LaneServer } from '../bridge/laneServer';
 import { CatalogStore } from '../catalog/catalogStore';
 import { lanePaths, type LaneConfig } from '../config/laneConfig';
 import { createLogger } from '../log/logger';
-import { createLaneDevices } from './laneDevices';
+import { createLaneDevices } from '../devices/laneDevices';
 import { Journal } from './journal';
 import type { LaneDevices } from './ports';
 import { LaneRuntime } from './runtime';
@@ -40,7 +40,7 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
   const restrictedTemplate = settings.restrictedTemplate ? (getRestrictedTemplate(settings.restrictedTemplate) ?? null) : null;
   if (settings.restrictedTemplate && !restrictedTemplate) log.error({ template: settings.restrictedTemplate }, 'unknown restricted-circulation template; in-store labels will not decode');
   const journal = Journal.open(paths.journal);
-  const devices = options.devices ?? createLaneDevices(config, log);
+  const devices = options.devices ?? createLaneDevices(config, log).devices;
   const runtime = new LaneRuntime({
     lane: { laneId: config.laneId, storeName: config.storeName, currency: settings.currency, defaultLanguage: config.defaultLanguage },
     restrictedTemplate,

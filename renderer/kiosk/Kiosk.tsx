@@ -10,6 +10,7 @@ import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 import { PaymentScreen } from './screens/PaymentScreen';
 import { ReceiptScreen } from './screens/ReceiptScreen';
 import { WelcomeScreen } from './screens/WelcomeScreen';
+import { WeighingDialog } from './screens/WeighingDialog';
 
 export interface KioskProps {
   /** The lane's latest view; null until the first one arrives. */
@@ -61,6 +62,7 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
     duringSale = true;
     body = <BasketScreen view={view} send={send} />;
     if (state === 'scanning.confirmingCancel') modal = <ConfirmCancelDialog send={send} />;
+    else if (state === 'scanning.weighing') modal = <WeighingDialog context={context} send={send} />;
     else if (context.notice) modal = <NoticeDialog notice={context.notice} send={send} />;
   } else if (inState(state, 'payment')) {
     duringSale = true;

@@ -71,13 +71,16 @@ export function TopBar({ context, send, showLanguages }: { context: CheckoutCont
   );
 }
 
-const bannerRoles: readonly DeviceRole[] = ['scanner', 'printer', 'paymentTerminal'];
+/** Devices whose trouble changes what the shopper can do; an optional device shows only if installed. */
+const bannerRoles: readonly DeviceRole[] = ['scanner', 'scale', 'baggingScale', 'printer', 'paymentTerminal'];
 
 /** What is wrong with a device, e.g. "Receipt printer: out of paper". */
 export function useDeviceProblem(): (role: DeviceRole, context: CheckoutContext) => string | null {
   const { t } = useKioskText();
   return (role, context) => {
-    const problems = deviceProblemKeys(context.devices[role]);
+    const status = context.devices[role];
+    if (!status) return null;
+    const problems = deviceProblemKeys(status);
     if (problems.length === 0) return null;
     return t('outOfService.deviceProblem', { device: t(deviceRoleKey(role)), problem: problems.map((key) => t(key)).join(', ') });
   };
@@ -109,7 +112,7 @@ export function DeviceBanner({ context }: { context: CheckoutContext }) {
   );
 }
 
-function Dialog({ kind, title, tone, children, actions }: { kind: string; title: string; tone: 'warning' | 'info'; children: ReactNode; actions: ReactNode }) {
+export function Dialog({ kind, title, tone, children, actions }: { kind: string; title: string; tone: 'warning' | 'info'; children: ReactNode; actions: ReactNode }) {
   const titleId = `dialog-title-${kind}`;
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {

@@ -19,6 +19,7 @@ export const uiEventSchema = z.discriminatedUnion('type', [
   bare('ui.retryPayment'),
   bare('ui.backToBasket'),
   bare('ui.reprint'),
+  bare('ui.acceptWeight'),
   bare('ui.finish'),
 ]);
 

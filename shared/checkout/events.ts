@@ -1,6 +1,7 @@
 import type { DeviceRole, DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
 import type { PaymentPrompt } from '../payment';
+import type { ScaleReading } from '../scale';
 import type { ScanOutcome } from './sale';
 
 /**
@@ -19,6 +20,8 @@ export type UiEvent =
   | { readonly type: 'ui.retryPayment' }
   | { readonly type: 'ui.backToBasket' }
   | { readonly type: 'ui.reprint' }
+  /** Sell the weighed item at the weight the scale shows now. */
+  | { readonly type: 'ui.acceptWeight' }
   | { readonly type: 'ui.finish' };
 
 export type UiEventType = UiEvent['type'];
@@ -31,6 +34,10 @@ export type DeviceEvent =
       readonly outcome: ScanOutcome;
     }
   | { readonly type: 'device.statusChanged'; readonly role: DeviceRole; readonly status: DeviceStatus }
+  /** The weighing scale's reading changed (sent on change only, never polled into the journal). */
+  | { readonly type: 'scale.reading'; readonly reading: ScaleReading }
+  /** The bagging (security) scale settled at a new weight. */
+  | { readonly type: 'baggingScale.settled'; readonly grams: number }
   /** What the card terminal is asking the shopper to do, so the lane's screen can say the same. */
   | { readonly type: 'paymentTerminal.prompt'; readonly reference: string; readonly prompt: PaymentPrompt };
 

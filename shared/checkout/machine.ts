@@ -1,9 +1,11 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { and, assign, fromPromise, not, setup } from 'xstate';
 import { isUsable, type DeviceRole, type DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
 import type { PaymentFailure, PaymentOutcome, PaymentPrompt, PaymentRequest } from '../payment';
+import type { ScaleReading } from '../scale';
 import type { CheckoutEvent } from './events';
 import { addLine, saleId, saleTotalMinor, type Sale } from './sale';
+import { defaultMinimumWeightGrams, isStableZero, weighedLine, weighingStatus, type WeighableItem } from './weighing';
 
 /** Who this lane is; fixed by the terminal's configuration. */
 export interface LaneInfo {
@@ -16,6 +18,14 @@ export interface LaneInfo {
    * even if a lane is reinstalled and its sale numbers start again.
    */
   readonly epoch: string;
+  /** Smallest load sold by weight on this lane's scale (20 scale intervals); default 40 g. */
+  readonly minimumWeightGrams?: number;
+}
+
+/** A weighed item waiting for the scale. */
+export interface Weighing {
+  readonly code: string;
+  readonly item: WeighableItem;
 }
 
 /** A message the shopper must see and dismiss (or that goes away with the next scan). */
@@ -50,9 +60,17 @@ export interface CheckoutContext {
   /** The last closed sale (completed or cancelled): shown on the receipt screen and written to the outbox. */
   readonly closedSale: Sale | null;
   readonly notice: Notice | null;
-  readonly devices: Readonly<Record<DeviceRole, DeviceStatus>>;
+  /** Status of each installed device; a role that is absent is not installed at this lane. */
+  readonly devices: Readonly<Partial<Record<DeviceRole, DeviceStatus>>>;
   readonly payment: PaymentAttempt | null;
   readonly receipt: ReceiptState | null;
+  /** The weighing scale's latest reading (null: no scale, or no reading yet). */
+  readonly scale: ScaleReading | null;
+  /** The scale showed a stable zero since the last accepted weighing (legal for trade: zero before weighing). */
+  readonly zeroSeen: boolean;
+  readonly weighing: Weighing | null;
+  /** The bagging scale's last settled weight. */
+  readonly baggingArea: { readonly grams: number } | null;
 }
 
 export interface CheckoutInput {
@@ -139,8 +157,10 @@ export const checkoutMachine = setup({
     receiptProblemTimeout: 45_000,
   },
   guards: {
-    requiredDeviceDown: ({ context }) => requiredDevices.some((role) => !isUsable(context.devices[role])),
-    requiredDevicesUp: ({ context }) => requiredDevices.every((role) => isUsable(context.devices[role])),
+    requiredDeviceDown: ({ context }) => requiredDevices.some((role) => !isUsable(context.devices[role] ?? closedDevice)),
+    requiredDevicesUp: ({ context }) => requiredDevices.every((role) => isUsable(context.devices[role] ?? closedDevice)),
+    scaleUsable: ({ context }) => context.devices.scale !== undefined && isUsable(context.devices.scale),
+    weightAcceptable: ({ context }) => weighingStatusOf(context)?.kind === 'ready',
     scannedItem: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'item',
     scannedUnknown: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'unknownItem',
     scannedNeedsWeighing: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'needsWeighing',
@@ -164,9 +184,10 @@ export const checkoutMachine = setup({
     addScannedItem: assign(({ context, event }) => {
       if (event.type !== 'scanner.scanned' || event.outcome.kind !== 'item') return {};
       const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
-      return { ...started, sale: addLine(started.sale, event.outcome.line), notice: null };
+      return { ...started, sale: addLine(started.sale, event.outcome.line), notice: null, weighing: null };
     }),
     noteScanProblem: assign({
+      weighing: null,
       notice: ({ event }): Notice | null => {
         if (event.type !== 'scanner.scanned') return null;
         const { outcome, code } = event;
@@ -182,10 +203,38 @@ export const checkoutMachine = setup({
         }
       },
     }),
+    recordScaleReading: assign(({ context, event }) => {
+      if (event.type !== 'scale.reading') return {};
+      return { scale: event.reading, zeroSeen: context.zeroSeen || isStableZero(event.reading) };
+    }),
+    recordBaggingArea: assign({
+      baggingArea: ({ context, event }) => (event.type === 'baggingScale.settled' ? { grams: event.grams } : context.baggingArea),
+    }),
+    startWeighing: assign({
+      weighing: ({ context, event }): Weighing | null =>
+        event.type === 'scanner.scanned' && event.outcome.kind === 'needsWeighing' ? { code: event.code, item: event.outcome.item } : context.weighing,
+      notice: null,
+    }),
+    /** The scale went away mid-weighing: the item goes to an assistant, as without a scale. */
+    handWeighingToAssistant: assign({
+      notice: ({ context }): Notice | null =>
+        context.weighing ? { kind: 'needsWeighing', code: context.weighing.code, name: context.weighing.item.name } : context.notice,
+      weighing: null,
+    }),
+    clearWeighing: assign({ weighing: null }),
+    addWeighedItem: assign(({ context }) => {
+      const status = weighingStatusOf(context);
+      if (!context.weighing || status?.kind !== 'ready') return {};
+      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      // The weight and price shown when the shopper pressed "Add": the same numbers go on the receipt.
+      const line = weighedLine(context.weighing.item, status.grams, status.priceMinor);
+      return { ...started, sale: addLine(started.sale, line), weighing: null, zeroSeen: false, notice: null };
+    }),
     noteFinishPaymentFirst: assign({ notice: (): Notice => ({ kind: 'finishPaymentFirst' }) }),
     clearNotice: assign({ notice: null }),
     resetForNextShopper: assign(({ context }) => ({
       sale: null,
+      weighing: null,
       notice: null,
       payment: null,
       receipt: null,
@@ -251,11 +300,17 @@ export const checkoutMachine = setup({
     devices: { scanner: closedDevice, printer: closedDevice, paymentTerminal: closedDevice },
     payment: null,
     receipt: null,
+    scale: null,
+    zeroSeen: false,
+    weighing: null,
+    baggingArea: null,
   }),
   initial: 'idle',
   on: {
     'device.statusChanged': { actions: 'recordDeviceStatus' },
     'ui.setLanguage': { actions: 'setLanguage' },
+    'scale.reading': { actions: 'recordScaleReading' },
+    'baggingScale.settled': { actions: 'recordBaggingArea' },
   },
   states: {
     /** Welcome screen: waiting for a shopper. */
@@ -267,6 +322,7 @@ export const checkoutMachine = setup({
         'scanner.scanned': [
           { guard: 'scannedItem', target: 'scanning.ready', actions: 'addScannedItem' },
           { guard: 'scannedUnknown', target: 'scanning.unknownItem', actions: 'noteScanProblem' },
+          { guard: and(['scannedNeedsWeighing', 'scaleUsable']), target: 'scanning.weighing', actions: 'startWeighing' },
           { guard: 'scannedNeedsWeighing', target: 'scanning.needsWeighing', actions: 'noteScanProblem' },
           { target: 'scanning.rejectedBarcode', actions: 'noteScanProblem' },
         ],
@@ -285,6 +341,7 @@ export const checkoutMachine = setup({
         'scanner.scanned': [
           { guard: 'scannedItem', target: '.ready', actions: 'addScannedItem' },
           { guard: 'scannedUnknown', target: '.unknownItem', actions: 'noteScanProblem' },
+          { guard: and(['scannedNeedsWeighing', 'scaleUsable']), target: '.weighing', actions: 'startWeighing' },
           { guard: 'scannedNeedsWeighing', target: '.needsWeighing', actions: 'noteScanProblem' },
           { target: '.rejectedBarcode', actions: 'noteScanProblem' },
         ],
@@ -303,6 +360,18 @@ export const checkoutMachine = setup({
         unknownItem: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         rejectedBarcode: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         needsWeighing: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        /**
+         * A weighed item is on (or going onto) the scale. The screen shows the live reading;
+         * "Add" is accepted only when the legal-for-trade rules in weighing.ts allow it.
+         */
+        weighing: {
+          // Not cleared on exit: XState runs exit actions before transition actions, which need it.
+          always: { guard: not('scaleUsable'), target: 'needsWeighing', actions: 'handWeighingToAssistant' },
+          on: {
+            'ui.acceptWeight': { guard: 'weightAcceptable', target: 'ready', actions: 'addWeighedItem' },
+            'ui.dismiss': { target: 'ready', actions: 'clearWeighing' },
+          },
+        },
         paymentCancelled: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         confirmingCancel: {
           on: {
@@ -426,6 +495,17 @@ export const checkoutMachine = setup({
 });
 
 export type CheckoutMachine = typeof checkoutMachine;
+
+/** The weighing in progress as the rules see it, or undefined when nothing is being weighed. */
+export function weighingStatusOf(context: CheckoutContext) {
+  if (!context.weighing) return undefined;
+  return weighingStatus({
+    reading: context.scale ?? null,
+    zeroSeen: context.zeroSeen ?? false,
+    unitPriceMinor: context.weighing.item.unitPriceMinor,
+    minimumWeightGrams: context.lane.minimumWeightGrams ?? defaultMinimumWeightGrams,
+  });
+}
 
 /**
  * Whether a saved snapshot has the shape this version's statechart needs. XState restores any

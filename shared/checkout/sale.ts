@@ -1,6 +1,7 @@
 import type { CatalogItem } from '../catalog/item';
 import type { LocalizedText, Language } from '../i18n/languages';
 import { priceForWeight } from '../money';
+import type { WeighableItem } from './weighing';
 
 /** How a line's price was reached. */
 export type LinePricing =
@@ -105,7 +106,7 @@ export function vatBreakdown(lines: readonly BasketLine[]): VatBreakdownRow[] {
 export type ScanOutcome =
   | { readonly kind: 'item'; readonly line: NewLine }
   /** A weighed item without a weight in its code: it goes on the scale (or to an assistant). */
-  | { readonly kind: 'needsWeighing'; readonly gtin: string; readonly name: LocalizedText }
+  | { readonly kind: 'needsWeighing'; readonly gtin: string; readonly name: LocalizedText; readonly item: WeighableItem }
   | { readonly kind: 'unknownItem'; readonly gtin: string }
   | { readonly kind: 'rejected'; readonly reason: string };
 
@@ -133,7 +134,7 @@ export function priceScan(code: ScannedCode, item: CatalogItem | null | undefine
     return { kind: 'item', line: { ...base, pricing: 'label', quantity: 1, weightGrams: code.weightGrams, priceMinor: code.priceMinor } };
   }
   if (item.soldBy === 'weight') {
-    if (code.weightGrams === undefined) return { kind: 'needsWeighing', gtin: item.gtin, name: item.name };
+    if (code.weightGrams === undefined) return { kind: 'needsWeighing', gtin: item.gtin, name: item.name, item: base };
     return {
       kind: 'item',
       line: { ...base, pricing: 'weight', quantity: 1, weightGrams: code.weightGrams, priceMinor: priceForWeight(code.weightGrams, item.priceMinor) },

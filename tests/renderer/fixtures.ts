@@ -72,6 +72,10 @@ export function context(overrides: Partial<CheckoutContext> = {}): CheckoutConte
     devices: { scanner: ready, printer: ready, paymentTerminal: ready },
     payment: null,
     receipt: null,
+    scale: null,
+    zeroSeen: false,
+    weighing: null,
+    baggingArea: null,
     ...overrides,
   };
 }

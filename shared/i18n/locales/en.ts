@@ -1,5 +1,6 @@
 import type { BarcodeRejectionReason } from '../../barcode/types';
 import type { Notice } from '../../checkout/machine';
+import type { WeighingStatus } from '../../checkout/weighing';
 import type { DeviceFault, DeviceRole } from '../../devices';
 import type { DeclineReason, PaymentPrompt } from '../../payment';
 import type { Language } from '../languages';
@@ -18,7 +19,8 @@ type DomainKeys =
   | `device.status.${'closed' | 'connecting' | 'lost'}`
   | `payment.failure.declined.${DeclineReason}`
   | `payment.failure.${'timedOut' | 'unavailable'}`
-  | `payment.prompt.${PaymentPrompt}`;
+  | `payment.prompt.${PaymentPrompt}`
+  | `weighing.status.${WeighingStatus['kind']}`;
 
 /**
  * English, the reference catalogue: every other language has exactly these keys
@@ -57,6 +59,22 @@ export const en = {
   'basket.pay': 'Pay',
   'basket.cancelSale': 'Cancel sale',
   'unit.pricePerKg': '{{price}}/kg',
+
+  'weighing.title': 'Weigh your item',
+  'weighing.add': 'Add to basket',
+  'weighing.cancel': 'Cancel',
+  'weighing.weight': 'Weight',
+  'weighing.price': 'Price',
+  'weighing.status.waiting': 'Waiting for the scale…',
+  'weighing.status.placeItem': 'Put the item on the scale.',
+  'weighing.status.clearScale': 'Please take everything off the scale, then put the item back on.',
+  'weighing.status.settling': 'Hold still, the scale is settling.',
+  'weighing.status.overCapacity': 'Too heavy for the scale. Please ask an assistant.',
+  'weighing.status.underZero': 'The scale needs resetting. Please ask an assistant.',
+  'weighing.status.zeroError': 'The scale needs resetting. Please ask an assistant.',
+  'weighing.status.belowMinimum': 'Too light to weigh. Add more, or ask an assistant.',
+  'weighing.status.unsupportedUnit': 'This scale cannot weigh this item. Please ask an assistant.',
+  'weighing.status.ready': 'Press “Add to basket”.',
 
   'notice.ok': 'OK',
   'notice.code': 'Barcode: {{code}}',
@@ -123,9 +141,15 @@ export const en = {
   'device.role.scanner': 'Scanner',
   'device.role.printer': 'Receipt printer',
   'device.role.paymentTerminal': 'Card terminal',
+  'device.role.scale': 'Scale',
+  'device.role.baggingScale': 'Bagging area scale',
+  'device.role.laneLight': 'Lane light',
   'device.banner.scanner': 'Please ask an assistant for help.',
   'device.banner.printer': 'You can still pay, but your receipt may not print.',
   'device.banner.paymentTerminal': 'Please ask an assistant before you pay.',
+  'device.banner.scale': 'Items sold by weight need an assistant.',
+  'device.banner.baggingScale': 'Please ask an assistant for help.',
+  'device.banner.laneLight': 'If you need help, please ask an assistant.',
   'device.status.closed': 'switched off',
   'device.status.connecting': 'starting up',
   'device.status.lost': 'not connected',
@@ -135,6 +159,7 @@ export const en = {
   'device.fault.cutterError': 'paper cutter stuck',
   'device.fault.unrecoverableError': 'needs repair',
   'device.fault.notResponding': 'not responding',
+  'device.fault.scaleError': 'needs service',
 
   'receiptDoc.lane': 'Checkout {{laneId}}',
   'receiptDoc.sale': 'Sale no. {{number}}',

@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PendingTransaction } from '../../../devices/payment/simulator';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PendingTransaction, SimulatorMode } from '../../../devices/payment/simulator';
 import { CardTerminalSimulator } from '../../../devices/payment/simulator';
 import { decodeTerminalMessage, encodeMessage, LineDecoder, PROTOCOL_VERSION, type LaneMessage, type TerminalMessage } from '../../../devices/payment/protocol';
 
@@ -199,9 +200,78 @@ describe('CardTerminalSimulator', () => {
     expect(await again.next()).toEqual({ type: 'pong' });
   });
 
+  /** Everything a bare connection receives within `ms` (no hello is awaited). */
+  const listenBare = async (ms: number): Promise<Buffer> => {
+    const socket = createConnection({ host: '127.0.0.1', port: simulator.port });
+    sockets.push(socket);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    await sleep(ms);
+    return Buffer.concat(chunks);
+  };
+
+  it('unresponsive: greets, takes the authorize, then sends nothing at all until it is back', async () => {
+    simulator.setMode({ mode: 'unresponsive' });
+    const lane = await connect();
+    lane.send({ type: 'ping' });
+    expect(await lane.next()).toEqual({ type: 'pong' });
+    expect(simulator.hung).toBe(false);
+
+    lane.send({ type: 'authorize', reference: 'R1', amountMinor: 500, currency: 'EUR' });
+    await vi.waitFor(() => expect(simulator.hung).toBe(true));
+    lane.send({ type: 'ping' });
+    lane.send({ type: 'status', reference: 'R1' });
+    lane.send({ type: 'authorize', reference: 'R1', amountMinor: 500, currency: 'EUR' });
+    expect(await Promise.race([lane.next(), sleep(150).then(() => 'silence')])).toBe('silence');
+    // It took the request: as far as the lane can tell, a charge may be under way.
+    expect(simulator.transactions).toEqual([expect.objectContaining({ reference: 'R1', prompt: 'presentCard', outcome: undefined, authorizeCount: 2 })]);
+    // A lane that reconnects is accepted and hears nothing, not even hello.
+    expect(await listenBare(100)).toHaveLength(0);
+
+    // Back (rebooted): lanes are dropped, and the transaction waits at its prompt.
+    simulator.setMode({ mode: 'manual' });
+    expect(simulator.hung).toBe(false);
+    await lane.closed;
+    const again = await connect();
+    again.send({ type: 'status', reference: 'R1' });
+    expect(await again.next()).toEqual({ type: 'pending', reference: 'R1', prompt: 'presentCard' });
+    expect(simulator.decide('approve')).toBe(true);
+    expect(await again.next()).toMatchObject({ type: 'result', outcome: { kind: 'approved', reference: 'R1' } });
+  });
+
+  it('does not move a transaction on while hung, and keeps the script for after', async () => {
+    simulator.setMode({ mode: 'unresponsive' });
+    simulator.script([{ decision: 'approve', delayMs: 0 }]);
+    const lane = await connect();
+    lane.send({ type: 'authorize', reference: 'R1', amountMinor: 500, currency: 'EUR' });
+    await vi.waitFor(() => expect(simulator.hung).toBe(true));
+    await sleep(50);
+    expect(simulator.transactions[0]?.outcome).toBeUndefined();
+    simulator.setMode({ mode: 'manual' });
+    simulator.decide('cancel');
+    const again = await connect();
+    again.send({ type: 'authorize', reference: 'R2', amountMinor: 700, currency: 'EUR' });
+    expect(await again.next((message) => message.type === 'result')).toMatchObject({ outcome: { kind: 'approved', reference: 'R2' } });
+  });
+
+  it('sendRaw puts bytes on the wire as they are, to greeted and ungreeted lanes', async () => {
+    const lane = await connect();
+    const bare = listenBare(100);
+    await sleep(20);
+    const raw: Buffer[] = [];
+    lane.socket.prependListener('data', (chunk: Buffer) => raw.push(chunk));
+    const noise = Uint8Array.of(0x00, 0xff, 0xfe);
+    simulator.sendRaw(noise);
+    simulator.sendRaw('half a message');
+    expect((await bare).subarray(-17)).toEqual(Buffer.concat([noise, Buffer.from('half a message')]));
+    expect(Buffer.concat(raw)).toEqual(Buffer.concat([noise, Buffer.from('half a message')]));
+  });
+
   it('validates its options and decisions', () => {
     expect(() => new CardTerminalSimulator({ port: 70_000 })).toThrow(RangeError);
     expect(() => simulator.setMode({ mode: 'auto', decision: 'approve', delayMs: -1 })).toThrow(RangeError);
     expect(() => simulator.script([{ decision: { kind: 'approve', last4: '42' } }])).toThrow(RangeError);
+    expect(() => simulator.setMode({ mode: 'hung' } as unknown as SimulatorMode)).toThrow(RangeError);
   });
 });

@@ -1,10 +1,11 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceStatus } from '../../../shared/devices';
 import type { Event } from '../../../shared/event';
 import { chargeStatus, PaymentReferenceConflictError, type PaymentPrompt, type PaymentRequest } from '../../../devices/payment/adapter';
 import { CardTerminalSimulator, type PendingTransaction } from '../../../devices/payment/simulator';
 import { TcpPaymentTerminal, type TcpPaymentTerminalOptions } from '../../../devices/payment/tcpTerminal';
+import { memoryLogger } from '../support/harness';
 
 /** Resolves with the first value (current or next) that satisfies `predicate`; no timing assumptions. */
 function when<T>(current: () => T, event: Event<T>, predicate: (value: T) => boolean): Promise<T> {
@@ -299,6 +300,82 @@ describe('TcpPaymentTerminal with the card terminal simulator', () => {
     expect(await terminal.authorize(request('S1-P1'))).toMatchObject({ kind: 'approved' });
     expect(await terminal.authorize(request('S2-P1'))).toMatchObject({ kind: 'declined', reason: 'cardExpired' });
     expect(prompts).toContain('processing');
+  });
+
+  it('a terminal that hangs after taking the authorize: timedOut within the configured budget, and cancel() settles it once the terminal is back', async () => {
+    simulator.setMode({ mode: 'unresponsive' });
+    const terminal = await connect({ authorizeTimeoutMs: 300, statusTimeoutMs: 150, cancelTimeoutMs: 250, pingIntervalMs: 50, helloTimeoutMs: 100 });
+    const began = Date.now();
+    const outcome = await terminal.authorize(request('S1-P1'));
+    const took = Date.now() - began;
+    // The request reached the terminal, so the lane cannot say it was not charged.
+    expect(outcome).toEqual({ kind: 'timedOut', reference: 'S1-P1' });
+    expect(chargeStatus(outcome)).toBe('unknown');
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(300 + 150 + 400);
+    expect(simulator.hung).toBe(true);
+    // Unanswered pings dropped the connection; a new one gets no hello.
+    await status(terminal, 'lost');
+
+    // While it hangs, asking for the final outcome times out too, and nothing crashes.
+    expect(await terminal.cancel('S1-P1')).toEqual({ kind: 'timedOut', reference: 'S1-P1' });
+
+    simulator.setMode({ mode: 'manual' });
+    await status(terminal, 'ready');
+    expect(await terminal.cancel('S1-P1')).toEqual({ kind: 'cancelled', reference: 'S1-P1', by: 'lane' });
+    expect(charges()).toBe(0);
+  });
+
+  it('a lane that starts while the terminal hangs answers unavailable within connectTimeoutMs, without sending the request', async () => {
+    simulator.setMode({ mode: 'unresponsive' });
+    const first = await connect();
+    void first.authorize(request('S1-P1'));
+    await vi.waitFor(() => expect(simulator.hung).toBe(true));
+
+    const terminal = await connect({ connectTimeoutMs: 200, helloTimeoutMs: 80 });
+    expect(terminal.status).toMatchObject({ kind: 'lost', reason: expect.stringContaining('no hello') });
+    const began = Date.now();
+    const outcome = await terminal.authorize(request('S2-P1'));
+    expect(outcome).toMatchObject({ kind: 'unavailable', reference: 'S2-P1' });
+    expect(chargeStatus(outcome)).toBe('notCharged');
+    expect(Date.now() - began).toBeLessThan(200 + 400);
+    expect(simulator.transactions.map((transaction) => transaction.reference)).toEqual(['S1-P1']);
+    simulator.setMode({ mode: 'manual' });
+    await status(first, 'ready');
+    await first.cancel('S1-P1');
+  });
+
+  it('skips garbage from the terminal — binary noise, a cut-off message, invalid UTF-8, an endless line — and stays connected', async () => {
+    const log = memoryLogger();
+    const terminal = await connect({ logger: log });
+    const statuses: DeviceStatus['kind'][] = [];
+    terminal.onStatus((value) => statuses.push(value.kind));
+    const outcome = terminal.authorize(request('S1-P1'));
+    await pending();
+    simulator.sendRaw(Uint8Array.of(0x00, 0xff, 0xfe, 0x1b, 0x0a));
+    simulator.sendRaw('{"type":"result","outcome":{"kind":"approved","reference":"S1-P1"\n');
+    simulator.sendRaw(Uint8Array.of(0x7b, 0xe2, 0x82, 0x0a));
+    simulator.sendRaw(`${'x'.repeat(40_000)}\n`);
+    simulator.sendRaw('\r\n\n');
+    simulator.decide('approve');
+    expect(await outcome).toMatchObject({ kind: 'approved', reference: 'S1-P1' });
+    expect(statuses).toEqual([]);
+    expect(terminal.status.kind).toBe('ready');
+    expect(charges()).toBe(1);
+    const skipped = log.entries.filter((entry) => entry.level === 'warn' && entry.message.startsWith('skipped'));
+    expect(skipped.map((entry) => entry.fields['problem'])).toEqual(['notJson', 'notJson', 'notJson', 'lineTooLong']);
+  });
+
+  it('loses a result that garbage was glued to, and still gets the outcome by asking at its deadline, charging once', async () => {
+    const terminal = await connect({ authorizeTimeoutMs: 300, statusTimeoutMs: 200 });
+    const outcome = terminal.authorize(request('S1-P1'));
+    await pending();
+    // Noise without a line end: the next message, the result, arrives with it in front and is unreadable.
+    simulator.sendRaw(Uint8Array.of(0xff, 0x13));
+    simulator.decide('approve');
+    expect(await outcome).toMatchObject({ kind: 'approved', reference: 'S1-P1' });
+    expect(simulator.transactions).toEqual([expect.objectContaining({ reference: 'S1-P1', authorizeCount: 1 })]);
+    expect(charges()).toBe(1);
   });
 
   it('faults on a terminal that speaks another protocol version', async () => {

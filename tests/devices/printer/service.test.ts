@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeAsb, encodeRealtimeStatusReply, healthyPrinterStatus, type PrinterStatus } from '../../../devices/printer/codec';
 import { deviceStatusFromPrinterStatus, EscPosPrinterService, type EscPosPrinterServiceOptions } from '../../../devices/printer/service';
 import { EscPosPrinterSimulator, type EscPosPrinterSimulatorOptions } from '../../../devices/printer/simulator';
@@ -23,6 +24,17 @@ describe('deviceStatusFromPrinterStatus', () => {
     expect(deviceStatusFromPrinterStatus({ ...healthyPrinterStatus, online: false, autoRecoverableError: true })).toEqual({ kind: 'fault', faults: ['printerOffline'] });
   });
 });
+
+/** `GS a 0E`: Automatic Status Back for online/offline, error and roll paper sensor. */
+const asbEnable = Uint8Array.of(0x1d, 0x61, 0x0e);
+
+function isAsbEnable(data: Uint8Array): boolean {
+  return data.length === 3 && data[0] === 0x1d && data[1] === 0x61;
+}
+
+function isStatusTraffic(data: Uint8Array): boolean {
+  return data[0] === 0x10 || isAsbEnable(data);
+}
 
 /** A printer behind a fake transport that answers every DLE EOT from `state`. */
 function fakePrinter(state: { current: PrinterStatus }) {
@@ -60,7 +72,8 @@ describe('EscPosPrinterService (fake transport)', () => {
     await service.start();
     const result = await service.print(shortReceipt);
     expect(result).toEqual({ ok: false, error: { reason: 'unrecoverableError', stage: 'before', detail: expect.any(String) } });
-    expect(transport.written.every((data) => data[0] === 0x10)).toBe(true);
+    // Only status traffic: DLE EOT queries and the GS a that enabled Automatic Status Back.
+    expect(transport.written.every(isStatusTraffic)).toBe(true);
 
     state.current = healthyPrinterStatus;
     const first = service.print(shortReceipt);
@@ -141,6 +154,124 @@ describe('EscPosPrinterService (fake transport)', () => {
   });
 });
 
+/** `fakePrinter` that also honours `GS a`: it answers with an ASB block, as a real printer does. */
+function asbPrinter(state: { current: PrinterStatus; silent?: boolean }) {
+  const transport = new FakeTransport('/dev/fake-printer');
+  transport.onWrite = (data) => {
+    if (state.silent) return;
+    if (data.length === 3 && data[0] === 0x10 && data[1] === 0x04) {
+      transport.receive(Uint8Array.of(encodeRealtimeStatusReply(data[2] as 1 | 2 | 3 | 4, state.current)));
+    } else if (isAsbEnable(data) && data[2] !== 0) {
+      transport.receive(encodeAsb(state.current));
+    }
+  };
+  return transport;
+}
+
+describe('EscPosPrinterService Automatic Status Back (fake transport)', () => {
+  const options: EscPosPrinterServiceOptions = { columns: 42, pollIntervalMs: 0, statusTimeoutMs: 100, reconnect: fastReconnect };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('enables ASB (GS a 0E) before the first status round and again after reconnecting; not when switched off', async () => {
+    const transport = fakePrinter({ current: healthyPrinterStatus });
+    const service = new EscPosPrinterService(transport, silentLogger, options);
+    await service.start();
+    expect(transport.written[0]).toEqual(asbEnable);
+    transport.lose('unplugged');
+    await waitForStatus(service, 'ready');
+    expect(transport.written.filter(isAsbEnable)).toEqual([asbEnable, asbEnable]);
+    await service.stop();
+
+    const without = fakePrinter({ current: healthyPrinterStatus });
+    const plain = new EscPosPrinterService(without, silentLogger, { ...options, automaticStatusBack: false });
+    await plain.start();
+    expect(plain.status).toEqual({ kind: 'ready', warnings: [] });
+    expect(without.written.filter(isAsbEnable)).toEqual([]);
+    await plain.stop();
+  });
+
+  it('polls at the normal pace while the printer ignores GS a, and at the slower ASB pace once it sends ASB', async () => {
+    vi.useFakeTimers();
+    const rounds = (transport: FakeTransport): number => transport.written.filter((data) => data[0] === 0x10 && data[2] === 1).length;
+    const pacing = { ...options, pollIntervalMs: 1_000, asbPollIntervalMs: 10_000 };
+
+    const ignoring = fakePrinter({ current: healthyPrinterStatus });
+    const fallback = new EscPosPrinterService(ignoring, silentLogger, pacing);
+    await fallback.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(rounds(ignoring)).toBe(11);
+    await fallback.stop();
+
+    const honouring = asbPrinter({ current: healthyPrinterStatus });
+    const service = new EscPosPrinterService(honouring, silentLogger, pacing);
+    await service.start();
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(rounds(honouring)).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(rounds(honouring)).toBe(2);
+    await service.stop();
+  });
+
+  it('an ASB block that arrives during a status round stands over the replies from before it', async () => {
+    const state = { current: { ...healthyPrinterStatus, online: false, coverOpen: true } };
+    const transport = fakePrinter(state);
+    const service = new EscPosPrinterService(transport, silentLogger, options);
+    await service.start();
+    expect(service.status).toEqual({ kind: 'fault', faults: ['coverOpen'] });
+    // The cover is closed after DLE EOT 1 and 2 were answered (offline, cover open); the printer tells by ASB.
+    const answer = transport.onWrite;
+    transport.onWrite = (data) => {
+      if (data[0] === 0x10 && data[2] === 4) {
+        state.current = healthyPrinterStatus;
+        transport.receive(encodeAsb(state.current));
+      }
+      answer?.(data);
+    };
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+    expect(service.printerStatus).toEqual(healthyPrinterStatus);
+    await service.stop();
+  });
+
+  it('enables ASB again when a printer that stopped answering (power-cycled) answers again', async () => {
+    const state: { current: PrinterStatus; silent?: boolean } = { current: healthyPrinterStatus };
+    const transport = asbPrinter(state);
+    const log = memoryLogger();
+    const service = new EscPosPrinterService(transport, log, options);
+    await service.start();
+    expect(transport.written.filter(isAsbEnable)).toHaveLength(1);
+    state.silent = true;
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'fault', faults: ['notResponding'] });
+    state.silent = false;
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+    expect(transport.written.filter(isAsbEnable)).toHaveLength(2);
+    expect(log.entries.some((entry) => entry.message === 'printer answers status requests again')).toBe(true);
+    await service.stop();
+  });
+
+  it('a printer that stops answering is polled at the normal pace again, so it is back as soon as it answers', async () => {
+    vi.useFakeTimers();
+    const state: { current: PrinterStatus; silent?: boolean } = { current: healthyPrinterStatus };
+    const transport = asbPrinter(state);
+    const service = new EscPosPrinterService(transport, silentLogger, { ...options, pollIntervalMs: 1_000, asbPollIntervalMs: 30_000 });
+    await service.start();
+    // Switched off: no ASB on the way out, and no answers.
+    state.silent = true;
+    await vi.advanceTimersByTimeAsync(30_000 + 100);
+    expect(service.status).toEqual({ kind: 'fault', faults: ['notResponding'] });
+    state.silent = false;
+    await vi.advanceTimersByTimeAsync(1_000 + 100);
+    expect(service.status).toEqual({ kind: 'ready', warnings: [] });
+    expect(transport.written.filter(isAsbEnable)).toHaveLength(2);
+    await service.stop();
+  });
+
+  it('validates asbPollIntervalMs', () => {
+    expect(() => new EscPosPrinterService(new FakeTransport(), silentLogger, { columns: 42, asbPollIntervalMs: 0 })).toThrow(RangeError);
+  });
+});
+
 describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
@@ -192,7 +323,8 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
       expect(receipt.text).toContain(expected);
     }
     expect(simulator.unknownCommands).toEqual([]);
-    expect(result.ok && result.value.bytes).toBe(receipt.raw.length + 2); // + the LF CR after the cut
+    // + the LF CR after the cut, − the GS a the service sent when it connected (received ahead of the job).
+    expect(result.ok && result.value.bytes).toBe(receipt.raw.length + 2 - asbEnable.length);
   });
 
   it('refuses with paperEnd before printing, and sends nothing', async () => {
@@ -317,5 +449,133 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
     await simulator.open();
     cleanup.add(() => simulator.dispose());
     await waitForStatus(service, 'ready');
+  });
+
+  it('enables ASB and sees cover open, cutter error, offline, paper near end and paper end at once, without a status query', async () => {
+    const { simulator, service } = await rig();
+    expect(simulator.asbSelection).toBe(0x0e);
+    const requests = record(simulator.onStatusRequest);
+    const fault = (wanted: string) => waitFor(() => service.status.kind === 'fault' && service.status.faults.join() === wanted, () => `${wanted}, have ${JSON.stringify(service.status)}`);
+    const ready = (warnings: string) => waitFor(() => service.status.kind === 'ready' && service.status.warnings.join() === warnings, () => `ready [${warnings}], have ${JSON.stringify(service.status)}`);
+
+    simulator.setCoverOpen(true);
+    await fault('coverOpen');
+    simulator.setCoverOpen(false);
+    await ready('');
+    simulator.setError('cutter');
+    await fault('cutterError');
+    simulator.setError('none');
+    await ready('');
+    simulator.setOffline(true);
+    await fault('printerOffline');
+    simulator.setOffline(false);
+    await ready('');
+    simulator.setPaper('nearEnd');
+    await ready('paperNearEnd');
+    simulator.setPaper('end');
+    await fault('paperEnd');
+    simulator.setPaper('ok');
+    await ready('');
+    expect(requests).toEqual([]);
+  });
+
+  it('paper running out mid-receipt is a failure during the job; after a refill, reported by ASB, the reprint is complete', async () => {
+    const { simulator, service } = await rig({ paperRemainingLines: 10 });
+    const document = longReceipt(60);
+    const result = await service.print(document);
+    expect(result).toMatchObject({ ok: false, error: { reason: 'paperEnd', stage: 'during' } });
+    expect(service.status).toEqual({ kind: 'fault', faults: ['paperEnd'] });
+    expect(simulator.receipts).toEqual([]);
+
+    // No refreshStatus(): the printer's ASB block says the paper is back.
+    simulator.setPaper('ok');
+    await waitForStatus(service, 'ready');
+    expect(await service.print(document)).toMatchObject({ ok: true });
+    const receipt = await simulator.waitForReceipt(2_000, 0);
+    expect(receipt.text).toBe(referenceText(document));
+    expect(simulator.incompleteReceipts).toHaveLength(1);
+  });
+
+  it('the cover opened mid-receipt fails the job part-way; once closed, the same document prints again', async () => {
+    const { simulator, service } = await rig();
+    const document = longReceipt(60);
+    let lines = 0;
+    const opened = simulator.onLine(() => {
+      if (++lines === 8) simulator.setCoverOpen(true);
+    });
+    expect(await service.print(document)).toMatchObject({ ok: false, error: { reason: 'coverOpen', stage: 'during' } });
+    opened.dispose();
+    simulator.setCoverOpen(false);
+    await waitForStatus(service, 'ready');
+    expect(await service.print(document)).toMatchObject({ ok: true });
+    const receipt = await simulator.waitForReceipt(2_000, 0);
+    // The lines printed before the cover opened stay on the paper above the complete reprint.
+    expect(receipt.text.endsWith(referenceText(document))).toBe(true);
+  });
+
+  it('a printer that ignores GS a is still watched by polling', async () => {
+    const { simulator, service } = await rig({ automaticStatusBack: false }, { pollIntervalMs: 30, asbPollIntervalMs: 60_000 });
+    expect(simulator.asbSelection).toBe(0);
+    simulator.setCoverOpen(true);
+    await waitFor(() => service.status.kind === 'fault' && service.status.faults.includes('coverOpen'), 'coverOpen from polling');
+    simulator.setCoverOpen(false);
+    await waitForStatus(service, 'ready');
+  });
+
+  it('sends no GS a when automaticStatusBack is off', async () => {
+    const { simulator, service } = await rig({}, { automaticStatusBack: false });
+    expect(service.status).toEqual({ kind: 'ready', warnings: [] });
+    expect(simulator.asbSelection).toBe(0);
+  });
+
+  it('ASB blocks trickling in byte by byte around DLE EOT replies are never taken for a reply', async () => {
+    const directory = cleanup.tempDir('printer-interleave');
+    const pair = await createPtyPair(directory, 'printer');
+    cleanup.add(() => pair.close());
+    // A hand-scripted printer: every byte it sends is its own write, with a pause, so the host reads them one by one.
+    const device = new SerialPortTransport(pair.devicePath, line9600);
+    await device.open();
+    cleanup.add(() => device.close());
+    const state: PrinterStatus = { ...healthyPrinterStatus, online: false, coverOpen: true, paperNearEnd: true };
+    const asb = Array.from(encodeAsb(state));
+    const queries: number[] = [];
+    let script: Promise<void> = Promise.resolve();
+    const trickle = (bytes: readonly number[]): void => {
+      script = script.then(async () => {
+        for (const byte of bytes) {
+          await device.write(Uint8Array.of(byte));
+          await sleep(3);
+        }
+      });
+    };
+    const recent: number[] = [];
+    device.onData((chunk) => {
+      for (const byte of chunk) {
+        recent.push(byte);
+        if (recent.length < 3) continue;
+        const [first, second, third = 0] = recent.splice(0, recent.length);
+        if (first === 0x10 && second === 0x04) {
+          queries.push(third);
+          const reply = encodeRealtimeStatusReply(third as 1 | 2 | 3 | 4, state);
+          // Odd queries: a whole ASB block arrives while the query waits, then the reply. Even: the reply, then a block.
+          trickle(third % 2 === 1 ? [...asb, reply] : [reply, ...asb]);
+        } else if (first === 0x1d && second === 0x61) {
+          trickle(asb);
+        }
+      }
+    });
+    const log = memoryLogger();
+    const service = new EscPosPrinterService(new SerialPortTransport(pair.hostPath, line9600), log, { columns: 42, pollIntervalMs: 0, statusTimeoutMs: 1_000, reconnect: fastReconnect });
+    cleanup.add(() => service.stop());
+    await service.start();
+    expect(service.status).toEqual({ kind: 'fault', faults: ['coverOpen'] });
+    for (let round = 0; round < 3; round++) await expect(service.refreshStatus()).resolves.toEqual({ kind: 'fault', faults: ['coverOpen'] });
+    await script;
+    await sleep(20);
+    expect(queries).toEqual([1, 2, 4, 1, 2, 4, 1, 2, 4, 1, 2, 4]);
+    expect(service.printerStatus).toEqual({ ...state, stoppedByPaperEnd: false });
+    // Each reply matched its own query: none timed out, none was left over, no byte was garbage.
+    const trouble = log.entries.filter((entry) => /unexpected bytes|no query outstanding|does not answer/.test(entry.message));
+    expect(trouble).toEqual([]);
   });
 });

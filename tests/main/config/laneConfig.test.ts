@@ -39,7 +39,7 @@ describe('lane configuration', () => {
       http: { host: '127.0.0.1', port: 0 },
       devices: {
         scanner: { driver: 'serial', path: '/dev/ttyUSB0', baudRate: 9600, framing: { prefix: '', suffix: 'CR', aimIdentifiers: false } },
-        printer: { driver: 'escpos-serial', path: '/dev/ttyUSB1', baudRate: 9600, columns: 42 },
+        printer: { driver: 'escpos-serial', path: '/dev/ttyUSB1', baudRate: 9600, columns: 42, automaticStatusBack: true },
         paymentTerminal: { driver: 'tcp', host: '127.0.0.1', port: 9100, timeoutSeconds: 120 },
       },
       log: { level: 'info' },
@@ -61,7 +61,7 @@ describe('lane configuration', () => {
     });
     expect(config.defaultLanguage).toBe('ru');
     expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
-    expect(config.devices.scanner.framing).toEqual({ prefix: 'S', suffix: 'CRLF', aimIdentifiers: true });
+    expect(config.devices.scanner.driver === 'serial' && config.devices.scanner.framing).toEqual({ prefix: 'S', suffix: 'CRLF', aimIdentifiers: true });
     expect(config.devices.printer.columns).toBe(32);
     expect(config.devices.paymentTerminal).toEqual({ driver: 'tcp', host: '10.0.0.5', port: 20007, timeoutSeconds: 90 });
     expect(config.log.level).toBe('debug');
@@ -100,6 +100,43 @@ describe('lane configuration', () => {
 
     const deep = { ...config, devices: { ...config.devices, scanner: { ...config.devices.scanner, framing: { suffix: 'CR', stx: true } } } };
     expect(problemsOf(() => parseLaneConfig(deep))).toEqual([expect.stringMatching(/^devices\.scanner\.framing: .*stx/)]);
+  });
+
+  it('takes every device driver the lane has, with optional scale, bagging scale and lane light', () => {
+    const config = parseLaneConfig({
+      ...minimalConfig(),
+      devices: {
+        scanner: { driver: 'magellan', path: '/dev/serial/by-id/usb-Datalogic_Magellan-if00' },
+        scale: { driver: 'magellan' },
+        baggingScale: { driver: 'mettler8217', path: '/dev/ttyUSB2', settle: { settleMs: 400 } },
+        printer: { driver: 'escpos-serial', path: '/dev/ttyUSB1' },
+        paymentTerminal: { driver: 'tcp', port: 9100 },
+        laneLight: { driver: 'relay-serial', path: '/dev/ttyUSB3' },
+      },
+    });
+    expect(config.devices.scanner).toEqual({ driver: 'magellan', path: '/dev/serial/by-id/usb-Datalogic_Magellan-if00', weightUnit: 'kg' });
+    expect(config.devices.scale).toEqual({ driver: 'magellan', pollIntervalMs: 200 });
+    expect(config.devices.baggingScale).toEqual({ driver: 'mettler8217', path: '/dev/ttyUSB2', pollIntervalMs: 200, settle: { settleMs: 400 } });
+    expect(config.devices.laneLight).toEqual({ driver: 'relay-serial', path: '/dev/ttyUSB3', baudRate: 9600, channels: { green: 1, yellow: 2, red: 3, buzzer: 4 } });
+
+    const hid = parseLaneConfig({ ...minimalConfig(), devices: { ...minimalConfig().devices, scanner: { driver: 'hidpos', usb: '05F9:4204' }, scale: { driver: 'hidpos', usb: '0922:8003' } } });
+    expect(hid.devices.scanner).toEqual({ driver: 'hidpos', usb: '05f9:4204' });
+  });
+
+  it('names the field when devices do not fit together', () => {
+    const base = minimalConfig();
+    expect(problemsOf(() => parseLaneConfig({ ...base, devices: { ...base.devices, scale: { driver: 'magellan' } } }))).toEqual([
+      expect.stringMatching(/^devices\.scale\.driver: .*scanner/),
+    ]);
+    expect(problemsOf(() => parseLaneConfig({ ...base, devices: { ...base.devices, baggingScale: { driver: 'scp01', path: '/dev/ttyUSB0' } } }))).toEqual([
+      expect.stringMatching(/^devices\.baggingScale\.path: \/dev\/ttyUSB0 is already used by devices\.scanner/),
+    ]);
+    expect(problemsOf(() => parseLaneConfig({ ...base, devices: { ...base.devices, scanner: { driver: 'hidpos', usb: '5f9:4204' } } }))).toEqual([
+      expect.stringMatching(/^devices\.scanner\.usb: vendor:product in hex/),
+    ]);
+    expect(problemsOf(() => parseLaneConfig({ ...base, devices: { ...base.devices, scale: { driver: 'mettler8217', path: '/dev/ttyS4', parity: 'mark' } } }))).toEqual([
+      expect.stringMatching(/^devices\.scale\.parity: /),
+    ]);
   });
 
   it('puts the file name and every problem in the error message', () => {

@@ -470,7 +470,7 @@ describe('LaneRuntime', () => {
       devices.scanner.emitScan(showcase.milk);
       devices.printer.setStatus({ kind: 'fault', faults: ['coverOpen'] });
       expect(lane.runtime.view.state).toBe('scanning.ready');
-      expect(lane.runtime.view.context.devices.printer.kind).toBe('fault');
+      expect(lane.runtime.view.context.devices.printer?.kind).toBe('fault');
     });
 
     it('stops its devices on stop', async () => {

@@ -5,6 +5,7 @@ import { ensureRendererBuilt } from '../main/cli/rendererBuild';
 import { repoRoot } from '../main/cli/paths';
 import { benchBarcodeLookup } from './barcodeLookup';
 import { bigCatalog } from './bigCatalog';
+import { benchCodecs, benchWeightRoundTrips } from './devices';
 import { benchScanToScreen } from './scanToScreen';
 
 /**
@@ -26,12 +27,19 @@ async function main() {
   process.stderr.write(`scan-to-screen over ${scans} scans…\n`);
   const scanToScreen = await benchScanToScreen({ catalogPath: catalog.path, gtins: catalog.gtins, scans, basketSize: 25, gapMs: 150, staticDir });
 
+  process.stderr.write('weight request round trips over pseudo-terminals…\n');
+  const weightRoundTrip = await benchWeightRoundTrips(200);
+  process.stderr.write('codec throughput…\n');
+  const codecs = benchCodecs(200_000);
+
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${process.platform}-${process.arch}` },
     catalog: { items: catalogItems, buildSeconds: catalog.buildSeconds },
     barcodeLookup: { ...barcodeLookup, target: 'decode+lookup median ≤ 10 µs' },
     scanToScreen: { ...scanToScreen, target: 'p99 ≤ 30 ms with 1,000,000 items' },
+    weightRoundTrip: { protocols: weightRoundTrip, target: 'wire time + ≤ 5 ms (overhead measured over a pty, which has no wire time)' },
+    codecs,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -20,7 +20,7 @@ interface DemoOptions {
 export function registerDemoCommand(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('demo')
-    .description('run a demo store: a lane with simulated scanner, receipt printer and card terminal on real serial lines')
+    .description('run a demo store: a lane with simulated scanner, scales, receipt printer, lane light and card terminal on real serial lines')
     .option('--data-dir <dir>', 'where the demo keeps its catalogue, journals, logs and pseudo-terminals', defaultDemoDataDir)
     .option('--port <port>', 'kiosk page port of the first lane (0: any free port)', (value) => Number.parseInt(value, 10), 8080)
     .option('--panel-port <port>', 'device panel port (0: any free port)', (value) => Number.parseInt(value, 10), 8090)
@@ -28,8 +28,9 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
     .option('--no-electron', 'do not open an Electron kiosk window even if Electron is installed')
     .option('--terminal <mode>', 'card terminal: manual (decide in the device panel) or auto (approves after 1.5 s)', 'manual')
     .action(async (options: DemoOptions) => {
-      const log = createLogger({ file: join(options.dataDir, 'logs', 'demo.jsonl'), bindings: { component: 'demo' } });
+      // Before the logger opens its file there: removing the folder under an open log would lose the log.
       if (options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
+      const log = createLogger({ file: join(options.dataDir, 'logs', 'demo.jsonl'), bindings: { component: 'demo' } });
       process.stdout.write('Starting the Lanewise demo store…\n');
       await ensureRendererBuilt();
       const store = await startDemoStore({ dataDir: options.dataDir, lanes: 1, basePort: options.port, terminalMode: options.terminal === 'auto' ? 'autoApprove' : 'manual', log });
@@ -43,9 +44,11 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
           `Lanewise demo store: ${store.catalogItems.toLocaleString('en')} items in the catalogue (${join(options.dataDir, 'catalog.sqlite')})`,
           '',
           `  Kiosk, lane ${lane.laneId}:  ${lane.url}`,
-          `  Device panel:     ${panel.url}   (scan samples, approve or decline cards, printer paper and cover)`,
+          `  Device panel:     ${panel.url}   (scan samples, put weights on the scales, approve or decline cards, printer paper and cover)`,
           `  Scanner line:     ${lane.scannerPty.devicePath}`,
           `                    write a barcode and CR here to scan, e.g.  printf '4750001000016\\r' > ${lane.scannerPty.devicePath}`,
+          `  Scales:           weighing scale (Mettler Toledo 8217) and bagging scale (NCI SCP-01), each on its own serial line`,
+          `  Lane light:       a tower light on a serial relay board; the device panel shows its lamps`,
           `  Card terminal:    ${options.terminal === 'auto' ? 'approves every payment after 1.5 s' : 'approve or decline each payment in the device panel'}`,
           `  Logs:             ${join(options.dataDir, 'logs')}`,
           '',

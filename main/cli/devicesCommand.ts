@@ -80,7 +80,7 @@ export function registerDevicesCommands(program: Command, setExitCode: (code: nu
       process.stdout.write('Serial ports\n');
       if (inventory.serial.length === 0) process.stdout.write('  (none)\n');
       for (const port of inventory.serial) {
-        const details = [port.usb && `usb ${port.usb}`, port.manufacturer, port.serialNumber && `serial ${port.serialNumber}`, !port.present && 'NOT PRESENT'].filter(Boolean).join(', ');
+        const details = [port.usb && `usb ${port.usb}`, port.vendor ?? port.manufacturer, port.serialNumber && `serial ${port.serialNumber}`, !port.present && 'NOT PRESENT'].filter(Boolean).join(', ');
         process.stdout.write(`  ${port.path.padEnd(40)} ${(port.claimedBy ?? 'unclaimed').padEnd(28)} ${details}\n`);
       }
       process.stdout.write('HID devices\n');
@@ -88,7 +88,7 @@ export function registerDevicesCommands(program: Command, setExitCode: (code: nu
       else if (inventory.hid.length === 0) process.stdout.write('  (none)\n');
       for (const device of inventory.hid) {
         const kind = { hidposScanner: 'HID POS scanner', hidposScale: 'HID POS scale', keyboard: 'keyboard (a wedge scanner here is unsupported: switch it to HID POS)', other: 'other' }[device.kind];
-        process.stdout.write(`  ${device.usb} ${device.path.padEnd(20)} ${(device.claimedBy ?? 'unclaimed').padEnd(28)} ${kind}${device.product ? `, ${device.product}` : ''}\n`);
+        process.stdout.write(`  ${device.usb} ${device.path.padEnd(20)} ${(device.claimedBy ?? 'unclaimed').padEnd(28)} ${kind}${device.product ? `, ${device.product}` : ''}${device.vendor ? ` (${device.vendor})` : ''}\n`);
       }
     });
 

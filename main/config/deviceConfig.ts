@@ -78,11 +78,14 @@ const serialScale = (driver: 'mettler8217' | 'scp01') =>
     })
     .strict();
 
+/** Smallest load sold by weight: 20 intervals of the scale (class III minimum); 40 g for a 2 g interval. */
+const minimumWeightGrams = z.number().int().min(1).max(1_000).default(40);
+
 export const scaleConfigSchema = z.discriminatedUnion('driver', [
-  z.object({ driver: z.literal('magellan'), pollIntervalMs }).strict(),
-  serialScale('mettler8217'),
-  serialScale('scp01'),
-  z.object({ ...hidDevice, pollIntervalMs }).strict(),
+  z.object({ driver: z.literal('magellan'), pollIntervalMs, minimumWeightGrams }).strict(),
+  serialScale('mettler8217').extend({ minimumWeightGrams }),
+  serialScale('scp01').extend({ minimumWeightGrams }),
+  z.object({ ...hidDevice, pollIntervalMs, minimumWeightGrams }).strict(),
 ]);
 
 /** Settling: what counts as "the bagging area has come to rest". */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { getRestrictedTemplate, makeRestrictedBarcode, parseScannerText } from '../../shared/barcode';
 import type { Logger } from '../../shared/log';
-import { demoSettings, showcase } from '../catalog/demoCatalog';
+import { demoSettings, produceGtin, showcase } from '../catalog/demoCatalog';
 import { demoDeliPrefix } from '../catalog/ensureDemoCatalog';
 import type { DemoLane } from './demoStore';
 
@@ -26,6 +26,7 @@ export function demoSampleScans(): SampleScan[] {
     { label: 'Chocolate', code: showcase.chocolate },
     { label: 'Coffee', code: showcase.coffee },
     { label: 'Beer (18+)', code: showcase.beer },
+    { label: 'Bananas (weighed: PLU 4011 card)', code: produceGtin('4011').slice(1) },
     { label: 'Deli cheese, labelled €4.58', code: makeRestrictedBarcode(template, { prefix: demoDeliPrefix, itemReference: '000001', priceMinor: 458 }, demoSettings.currency) },
     { label: 'Milk as UPC-A/EAN with AIM ]E0', code: `]E0${showcase.milk}` },
     { label: 'GS1-128: milk', code: `]C101${showcase.milk.padStart(14, '0')}` },

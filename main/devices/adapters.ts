@@ -2,7 +2,7 @@ import type { LaneLightIndication } from '../../shared/checkout/laneLight';
 import type { DeviceStatus } from '../../shared/devices';
 import type { Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
-import type { ScaleReading, ScaleWeight } from '../../shared/scale';
+import type { ScaleReadFailure, ScaleReading, ScaleWeight } from '../../shared/scale';
 import { laneLightSignals } from '../../devices/laneLight/codec';
 import type { LaneLightService } from '../../devices/laneLight/service';
 import { ScaleMonitor, type MonitoredScale, type ScaleMonitorOptions } from '../../devices/scale/monitor';
@@ -26,6 +26,7 @@ export class MonitoredScalePort implements WeighingScalePort, BaggingScalePort {
   readonly onStatus: Event<DeviceStatus>;
   readonly onReading: Event<ScaleReading>;
   readonly onSettled: Event<ScaleWeight>;
+  readonly onReadFailure: Event<ScaleReadFailure>;
 
   constructor(scale: ScaleDevice, options: ScaleMonitorOptions) {
     this.#scale = scale;
@@ -33,6 +34,7 @@ export class MonitoredScalePort implements WeighingScalePort, BaggingScalePort {
     this.onStatus = scale.onStatus;
     this.onReading = this.#monitor.onReading;
     this.onSettled = this.#monitor.onSettled;
+    this.onReadFailure = this.#monitor.onReadFailure;
   }
 
   get status(): DeviceStatus {

@@ -14,6 +14,8 @@ export interface SerialPortEntry {
   /** USB ids in hex as lsusb prints them, when the port is a USB adapter. */
   readonly usb?: string | undefined;
   readonly manufacturer?: string | undefined;
+  /** What the USB vendor id suggests the device is. */
+  readonly vendor?: string | undefined;
   readonly serialNumber?: string | undefined;
   /** `role (driver)` from the lane configuration, e.g. `printer (escpos-serial)`. */
   readonly claimedBy?: string | undefined;
@@ -27,6 +29,7 @@ export interface HidEntry {
   readonly path: string;
   readonly product?: string | undefined;
   readonly manufacturer?: string | undefined;
+  readonly vendor?: string | undefined;
   readonly usagePage?: string | undefined;
   /** What this interface is to Lanewise. */
   readonly kind: 'hidposScanner' | 'hidposScale' | 'keyboard' | 'other';
@@ -41,6 +44,28 @@ export interface DeviceInventory {
 }
 
 const hex4 = (value: number) => value.toString(16).padStart(4, '0');
+
+/**
+ * USB vendor ids of hardware commonly found at a checkout, so an unclaimed port says
+ * what it probably is (from the USB-IF vendor list as lsusb ships it).
+ */
+const knownVendors: Readonly<Record<string, string>> = {
+  '05f9': 'Datalogic (scanner or scanner-scale)',
+  '0c2e': 'Honeywell / Metrologic (scanner)',
+  '05e0': 'Zebra / Symbol (scanner)',
+  '04b8': 'Epson (printer)',
+  '0519': 'Star Micronics (printer)',
+  '0eb8': 'Mettler Toledo (scale)',
+  '0922': 'Dymo (scale)',
+  '0403': 'FTDI USB-serial adapter',
+  '067b': 'Prolific USB-serial adapter',
+  '1a86': 'QinHeng CH340 USB-serial (relay boards)',
+  '10c4': 'Silicon Labs CP210x USB-serial adapter',
+};
+
+function vendorOf(usb: string | undefined): string | undefined {
+  return usb ? knownVendors[usb.slice(0, 4)] : undefined;
+}
 
 function resolved(path: string): string {
   try {
@@ -81,15 +106,19 @@ export async function deviceInventory(devices?: DevicesConfig): Promise<DeviceIn
   } catch {
     // Without udevadm the list is empty; configured ports are still shown below.
   }
-  const serial: SerialPortEntry[] = osPorts.map((port) => ({
-    path: port.path,
-    usb: port.vendorId && port.productId ? `${port.vendorId.toLowerCase()}:${port.productId.toLowerCase()}` : undefined,
-    manufacturer: port.manufacturer,
-    serialNumber: port.serialNumber,
-    claimedBy: claimOfPath(port.path),
-    source: 'os',
-    present: true,
-  }));
+  const serial: SerialPortEntry[] = osPorts.map((port) => {
+    const usb = port.vendorId && port.productId ? `${port.vendorId.toLowerCase()}:${port.productId.toLowerCase()}` : undefined;
+    return {
+      path: port.path,
+      usb,
+      vendor: vendorOf(usb),
+      manufacturer: port.manufacturer,
+      serialNumber: port.serialNumber,
+      claimedBy: claimOfPath(port.path),
+      source: 'os' as const,
+      present: true,
+    };
+  });
   for (const entry of configured) {
     if (!entry.path || serial.some((port) => port.path === entry.path || resolved(port.path) === resolved(entry.path!))) continue;
     serial.push({ path: entry.path, claimedBy: claimOfPath(entry.path), source: 'config', present: existsSync(entry.path) });
@@ -113,6 +142,7 @@ export async function deviceInventory(devices?: DevicesConfig): Promise<DeviceIn
       path: device.path,
       product: device.product,
       manufacturer: device.manufacturer,
+      vendor: vendorOf(usb),
       usagePage: device.usagePage === undefined ? undefined : `0x${device.usagePage.toString(16)}`,
       kind,
       claimedBy: owners.length ? owners.map((owner) => `${owner.role} (${owner.driver})`).join(', ') : undefined,

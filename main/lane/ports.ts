@@ -4,7 +4,7 @@ import type { PaymentOutcome, PaymentPrompt, PaymentRequest } from '../../shared
 import type { ReceiptDocument } from '../../shared/receipt';
 import type { Result } from '../../shared/result';
 import type { LaneLightIndication } from '../../shared/checkout/laneLight';
-import type { ScaleReading, ScaleWeight } from '../../shared/scale';
+import type { ScaleReadFailure, ScaleReading, ScaleWeight } from '../../shared/scale';
 
 /**
  * What the lane runtime needs from each device, whatever driver or simulator is behind it.
@@ -27,6 +27,8 @@ export interface ScanInput {
 export interface ScannerPort extends DevicePort {
   readonly onScan: Event<ScanInput>;
   readonly onGarbage: Event<{ readonly reason: string; readonly byteCount: number }>;
+  /** Scanners the host can make sound (a Magellan): the "not on file" tone for a scan the lane could not sell. */
+  beepNotOnFile?(): Promise<unknown>;
 }
 
 export interface PrintFailureInfo {
@@ -49,11 +51,14 @@ export interface PaymentTerminalPort extends DevicePort {
 export interface WeighingScalePort extends DevicePort {
   /** Each change of reading: stable weights, motion, over capacity… */
   readonly onReading: Event<ScaleReading>;
+  /** A reading that could not be had (no answer, a bad reply); the status says when it persists. */
+  readonly onReadFailure?: Event<ScaleReadFailure>;
 }
 
 /** The bagging-area (security) scale: only settled weights matter to the checkout. */
 export interface BaggingScalePort extends DevicePort {
   readonly onSettled: Event<ScaleWeight>;
+  readonly onReadFailure?: Event<ScaleReadFailure>;
 }
 
 export interface LaneLightPort extends DevicePort {

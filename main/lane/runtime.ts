@@ -11,6 +11,7 @@ import type { Logger } from '../../shared/log';
 import { buildReceiptDocument } from '../../shared/receipt/buildReceipt';
 import type { CatalogStore } from '../catalog/catalogStore';
 import type { Journal } from './journal';
+import { DiscardedInputBatcher } from './discardedInput';
 import { installedDevices, type LaneDevices, type ScanInput } from './ports';
 
 export interface LaneRuntimeOptions {
@@ -53,6 +54,7 @@ export class LaneRuntime {
   #lastSnapshot: unknown;
   #lastState = '';
   #laneLight: LaneLightIndication | undefined;
+  readonly #discarded = new DiscardedInputBatcher((role, count, reason) => this.#send({ type: 'device.inputDiscarded', role, count, reason }));
 
   constructor(options: LaneRuntimeOptions) {
     this.#options = options;
@@ -134,6 +136,7 @@ export class LaneRuntime {
 
   async stop(): Promise<void> {
     for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
+    this.#discarded.dispose();
     const { devices } = this.#options;
     await Promise.all(installedDevices(devices).map(([, device]) => device.stop().catch(() => undefined)));
     this.#actor?.stop();
@@ -189,8 +192,21 @@ export class LaneRuntime {
     this.#subscriptions.push(
       devices.scanner.onScan((scan) => this.#onScan(scan)),
       devices.paymentTerminal.onPrompt(({ reference, prompt }) => this.#send({ type: 'paymentTerminal.prompt', reference, prompt })),
-      devices.scanner.onGarbage(({ reason, byteCount }) => this.#log.warn({ device: 'scanner', reason, byteCount }, 'unreadable bytes from scanner discarded')),
+      devices.scanner.onGarbage(({ reason, byteCount }) => {
+        this.#log.warn({ device: 'scanner', reason, byteCount }, 'unreadable bytes from scanner discarded');
+        this.#discarded.report('scanner', reason);
+      }),
     );
+    for (const role of ['scale', 'baggingScale'] as const) {
+      const scale = devices[role];
+      if (!scale?.onReadFailure) continue;
+      this.#subscriptions.push(
+        scale.onReadFailure((failure) => {
+          // Timeouts show as the scale's status; a reply that did not parse is discarded input.
+          if (failure.kind === 'badReply') this.#discarded.report(role, failure.detail);
+        }),
+      );
+    }
     if (devices.scale) this.#subscriptions.push(devices.scale.onReading((reading) => this.#send({ type: 'scale.reading', reading })));
     if (devices.baggingScale) this.#subscriptions.push(devices.baggingScale.onSettled((weight) => this.#send({ type: 'baggingScale.settled', grams: weight.grams })));
     this.#showLaneLight();
@@ -214,6 +230,10 @@ export class LaneRuntime {
     const outcome = this.#resolveScan(scan.data);
     this.#pendingTrace = { id: ++this.#traceSeq, firstByteAt: scan.firstByteAt, receivedAt: scan.receivedAt, decodedAt: preciseNow() };
     this.#send({ type: 'scanner.scanned', code: scan.data, outcome });
+    // The scanner beeped "good read" on its own; a code the lane cannot sell gets the error tone too, so the shopper looks up.
+    if (outcome.kind === 'unknownItem' || outcome.kind === 'rejected') {
+      this.#options.devices.scanner.beepNotOnFile?.().catch((error: unknown) => this.#log.debug({ error: String(error) }, 'not-on-file beep failed'));
+    }
   }
 
   /** Barcode → catalogue → priced outcome. Never throws: a broken scan is an outcome. */

@@ -42,7 +42,13 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
   const journal = Journal.open(paths.journal);
   const devices = options.devices ?? createLaneDevices(config, log).devices;
   const runtime = new LaneRuntime({
-    lane: { laneId: config.laneId, storeName: config.storeName, currency: settings.currency, defaultLanguage: config.defaultLanguage },
+    lane: {
+      laneId: config.laneId,
+      storeName: config.storeName,
+      currency: settings.currency,
+      defaultLanguage: config.defaultLanguage,
+      minimumWeightGrams: config.devices.scale?.minimumWeightGrams,
+    },
     restrictedTemplate,
     catalog,
     journal,

@@ -34,6 +34,11 @@ export type DeviceEvent =
       readonly outcome: ScanOutcome;
     }
   | { readonly type: 'device.statusChanged'; readonly role: DeviceRole; readonly status: DeviceStatus }
+  /**
+   * A device sent bytes that were not a valid message (line noise, a half frame, a bad reply)
+   * and they were discarded. Batched by the runtime: `count` messages since the last such event.
+   */
+  | { readonly type: 'device.inputDiscarded'; readonly role: DeviceRole; readonly count: number; readonly reason: string }
   /** The weighing scale's reading changed (sent on change only, never polled into the journal). */
   | { readonly type: 'scale.reading'; readonly reading: ScaleReading }
   /** The bagging (security) scale settled at a new weight. */

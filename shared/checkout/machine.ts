@@ -71,6 +71,11 @@ export interface CheckoutContext {
   readonly weighing: Weighing | null;
   /** The bagging scale's last settled weight. */
   readonly baggingArea: { readonly grams: number } | null;
+  /**
+   * Unusable input discarded per device since the lane started (line noise, half frames, bad
+   * replies): nothing for the shopper, but a noisy cable shows here for the assistant.
+   */
+  readonly discardedInput?: Readonly<Partial<Record<DeviceRole, { readonly count: number; readonly lastReason: string }>>>;
 }
 
 export interface CheckoutInput {
@@ -177,6 +182,13 @@ export const checkoutMachine = setup({
   actions: {
     recordDeviceStatus: assign({
       devices: ({ context, event }) => (event.type === 'device.statusChanged' ? { ...context.devices, [event.role]: event.status } : context.devices),
+    }),
+    recordDiscardedInput: assign({
+      discardedInput: ({ context, event }) => {
+        if (event.type !== 'device.inputDiscarded') return context.discardedInput;
+        const before = context.discardedInput?.[event.role]?.count ?? 0;
+        return { ...context.discardedInput, [event.role]: { count: before + event.count, lastReason: event.reason } };
+      },
     }),
     setLanguage: assign({
       language: ({ context, event }) => (event.type === 'ui.setLanguage' ? event.language : context.language),
@@ -308,6 +320,7 @@ export const checkoutMachine = setup({
   initial: 'idle',
   on: {
     'device.statusChanged': { actions: 'recordDeviceStatus' },
+    'device.inputDiscarded': { actions: 'recordDiscardedInput' },
     'ui.setLanguage': { actions: 'setLanguage' },
     'scale.reading': { actions: 'recordScaleReading' },
     'baggingScale.settled': { actions: 'recordBaggingArea' },

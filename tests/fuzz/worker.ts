@@ -46,26 +46,24 @@ function run(job: Job): void {
     if ((index + 1) % reportEvery === 0) process.send?.({ kind: 'progress', done: index + 1 });
   }
   const seconds = (performance.now() - started) / 1000;
-  process.send?.({
-    kind: 'done',
-    result: {
-      target: job.target,
-      cases: job.cases,
-      crashes,
-      casesPerSecond: Math.round(job.cases / seconds),
-      megabytes: Number((bytes / 1e6).toFixed(1)),
-      slowestCaseMs: Number(slowestMs.toFixed(2)),
-      heapMiB: Number((process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)),
-      examples,
-    },
-  });
+  // Exit only once the report has left: disconnecting with it still queued crashes Node 20's IPC.
+  const result = {
+    target: job.target,
+    cases: job.cases,
+    crashes,
+    casesPerSecond: Math.round(job.cases / seconds),
+    megabytes: Number((bytes / 1e6).toFixed(1)),
+    slowestCaseMs: Number(slowestMs.toFixed(2)),
+    heapMiB: Number((process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)),
+    examples,
+  };
+  process.send?.({ kind: 'done', result }, () => process.exit(0));
 }
 
 process.once('message', (job: Job) => {
   try {
     run(job);
   } catch (error) {
-    process.send?.({ kind: 'failed', error: error instanceof Error ? error.message : String(error) });
+    process.send?.({ kind: 'failed', error: error instanceof Error ? error.message : String(error) }, () => process.exit(1));
   }
-  process.disconnect?.();
 });

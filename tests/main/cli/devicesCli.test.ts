@@ -97,14 +97,15 @@ describe('lanewise devices', () => {
     expect(verdicts['escpos-serial']).toBe('noAnswer');
   });
 
-  it('monitors a role: status, then each scan decoded, as JSON lines', { timeout: 60_000 }, async () => {
+  // Generous waits: each CLI spawn compiles the CLI with tsx, slow when the suite shares two cores.
+  it('monitors a role: status, then each scan decoded, as JSON lines', { timeout: 120_000 }, async () => {
     const rig = await devicesOnPtys(cleanup);
-    const child = spawn(process.execPath, ['bin/lanewise.mjs', 'devices', 'monitor', 'scanner', '--config', rig.configFile, '--json', '--duration', '20'], { cwd: repoRoot });
+    const child = spawn(process.execPath, ['bin/lanewise.mjs', 'devices', 'monitor', 'scanner', '--config', rig.configFile, '--json', '--duration', '90'], { cwd: repoRoot });
     cleanup.add(() => child.kill('SIGKILL'));
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { event: string; data?: string; status?: { kind: string } });
-    await waitFor(() => lines().some((line) => line.event === 'status' && line.status?.kind === 'ready'), () => `scanner ready (output: ${stdout})`, 20_000);
+    await waitFor(() => lines().some((line) => line.event === 'status' && line.status?.kind === 'ready'), () => `scanner ready (output: ${stdout})`, 60_000);
     await rig.scanner.scan('4006381333931');
     await waitFor(() => lines().find((line) => line.event === 'scan'), 'a scan line', 5_000);
     expect(lines().find((line) => line.event === 'scan')).toMatchObject({ role: 'scanner', data: '4006381333931', decoded: { lookupGtin: '04006381333931' } });

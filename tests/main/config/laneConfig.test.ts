@@ -115,7 +115,7 @@ describe('lane configuration', () => {
       },
     });
     expect(config.devices.scanner).toEqual({ driver: 'magellan', path: '/dev/serial/by-id/usb-Datalogic_Magellan-if00', weightUnit: 'kg' });
-    expect(config.devices.scale).toEqual({ driver: 'magellan', pollIntervalMs: 200 });
+    expect(config.devices.scale).toEqual({ driver: 'magellan', pollIntervalMs: 200, minimumWeightGrams: 40 });
     expect(config.devices.baggingScale).toEqual({ driver: 'mettler8217', path: '/dev/ttyUSB2', pollIntervalMs: 200, settle: { settleMs: 400 } });
     expect(config.devices.laneLight).toEqual({ driver: 'relay-serial', path: '/dev/ttyUSB3', baudRate: 9600, channels: { green: 1, yellow: 2, red: 3, buzzer: 4 } });
 

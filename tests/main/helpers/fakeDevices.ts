@@ -54,6 +54,14 @@ export class FakeScanner extends FakeDevice implements ScannerPort {
   emitGarbage(reason: string, byteCount: number): void {
     this.#onGarbage.fire({ reason, byteCount });
   }
+
+  /** "Not on file" tones the lane asked for. */
+  notOnFileBeeps = 0;
+
+  beepNotOnFile(): Promise<void> {
+    this.notOnFileBeeps++;
+    return Promise.resolve();
+  }
 }
 
 export class FakePrinter extends FakeDevice implements PrinterPort {

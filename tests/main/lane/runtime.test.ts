@@ -178,6 +178,8 @@ describe('LaneRuntime', () => {
       expect(lane.runtime.view.context.notice).toEqual({ kind: 'unknownItem', code: unknownCode });
       expect(lane.log.find('info', 'item not in catalogue')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ gtin: `0${unknownCode}` }) })]);
       expect(lane.runtime.view.context.sale?.lines).toHaveLength(1);
+      // A scanner that can sound the "not on file" tone is told to for the rejected and the unknown code, not the milk.
+      expect(lane.devices.scanner.notOnFileBeeps).toBe(2);
 
       // A good scan clears the notice without a dismiss.
       lane.devices.scanner.emitScan(showcase.bread);
@@ -192,14 +194,23 @@ describe('LaneRuntime', () => {
       expect(lane.runtime.view.context.sale).toBeNull();
     });
 
-    it('logs and discards scanner garbage without changing the screen', async () => {
-      const lane = await startLane();
-      const published = lane.views.length;
-      lane.devices.scanner.emitGarbage('frame too long', 4096);
-      expect(lane.log.find('warn', 'unreadable bytes from scanner discarded')).toEqual([
-        expect.objectContaining({ fields: expect.objectContaining({ device: 'scanner', reason: 'frame too long', byteCount: 4096 }) }),
-      ]);
-      expect(lane.views).toHaveLength(published);
+    it('logs scanner garbage at once and tells the checkout in one batched event a second, leaving the state alone', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const lane = await startLane();
+        const state = lane.runtime.view.state;
+        const published = lane.views.length;
+        for (let i = 0; i < 50; i++) lane.devices.scanner.emitGarbage(i === 49 ? 'nonPrintable' : 'overflow', 4096);
+        expect(lane.log.find('warn', 'unreadable bytes from scanner discarded')).toHaveLength(50);
+        expect(lane.views).toHaveLength(published);
+        await vi.advanceTimersByTimeAsync(1_000);
+        // One view for fifty frames of noise: the flood costs one journal commit.
+        expect(lane.views).toHaveLength(published + 1);
+        expect(lane.runtime.view.state).toBe(state);
+        expect(lane.runtime.view.context.discardedInput).toEqual({ scanner: { count: 50, lastReason: 'nonPrintable' } });
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('stamps scan views with ordered stage times; other views carry no trace', async () => {

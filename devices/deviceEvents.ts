@@ -18,3 +18,8 @@ export function fireSafely<T>(emitter: Emitter<T>, value: T, log: Logger, what: 
     log.error({ err: error instanceof Error ? error.message : String(error) }, `${what} listener threw`);
   }
 }
+
+/** The message of whatever was thrown, for log lines and `lost` reasons. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,10 +1,11 @@
 import type { DeviceStatus } from '../../shared/devices';
-import { Emitter, type Disposable, type Event } from '../../shared/event';
+import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
 import type { ScaleOperations, ScaleReadFailure, ScaleReading, ScaleWeight } from '../../shared/scale';
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
-import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import { DeviceConnection } from '../deviceConnection';
+import { fireSafely } from '../deviceEvents';
+import type { BackoffOptions } from '../serial/reconnect';
 import { parseHidScaleReport, type HidScaleFault } from './scaleCodec';
 import type { HidTransport } from './transport';
 
@@ -54,41 +55,43 @@ const faultDetails: Record<HidScaleFault['condition'], string> = {
  * own zero key.
  */
 export class HidScaleService implements ScaleOperations {
-  readonly #transport: HidTransport;
+  readonly #connection: DeviceConnection;
   readonly #log: Logger;
   readonly #readTimeoutMs: number;
-  readonly #reconnector: Reconnector;
-  readonly #subscriptions: Disposable[] = [];
   readonly #waiters = new Set<Waiter>();
 
-  readonly #onStatus = new Emitter<DeviceStatus>();
   readonly #onReading = new Emitter<ScaleReading>();
   readonly #onSettled = new Emitter<ScaleWeight>();
-  readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
+  readonly onStatus: Event<DeviceStatus>;
   /** Each change of reading (repeated identical reports are delivered once). */
   readonly onReading: Event<ScaleReading> = this.#onReading.event;
   /** Each new stable weight (a stable reading that differs from the last one delivered). */
   readonly onSettled: Event<ScaleWeight> = this.#onSettled.event;
 
-  #status: DeviceStatus = { kind: 'closed' };
-  #started = false;
-  #session = 0;
   #latest: Latest | undefined;
   #lastDelivered: string | undefined;
   #lastSettled: string | undefined;
 
   constructor(transport: HidTransport, log: Logger, options: HidScaleServiceOptions = {}) {
-    this.#transport = transport;
     this.#log = log.child({ device: 'scale', hid: transport.description });
     this.#readTimeoutMs = options.readTimeoutMs ?? defaultReadTimeoutMs;
     if (!(Number.isFinite(this.#readTimeoutMs) && this.#readTimeoutMs > 0)) {
       throw new RangeError(`readTimeoutMs must be a positive number, got ${this.#readTimeoutMs}`);
     }
-    this.#reconnector = new Reconnector(() => this.#open('reconnect'), options.reconnect);
+    this.#connection = new DeviceConnection(transport, this.#log, {
+      device: 'HID scale',
+      port: 'HID scale',
+      reconnect: options.reconnect,
+      listen: () => transport.onReport((report) => this.#onReport(report)),
+      onOpened: () => this.#connection.setStatus({ kind: 'ready', warnings: [] }),
+      // Also after a failed open: a read waiting since start() will not get a report from an absent scale.
+      onLineDown: () => this.#forget(),
+    });
+    this.onStatus = this.#connection.onStatus;
   }
 
   get status(): DeviceStatus {
-    return this.#status;
+    return this.#connection.status;
   }
 
   /** The latest reading, if the latest report was one. */
@@ -97,31 +100,12 @@ export class HidScaleService implements ScaleOperations {
   }
 
   /** Resolves after the first open attempt: `ready`, or `lost` with reconnecting under way. Never rejects for an absent scale. */
-  async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    this.#subscriptions.push(
-      this.#transport.onReport((report) => this.#onReport(report)),
-      this.#transport.onLost((error) => this.#onLost(error)),
-    );
-    this.#setStatus({ kind: 'connecting' });
-    const opened = await this.#open('start');
-    if (!opened && this.#started) this.#reconnector.start();
+  start(): Promise<void> {
+    return this.#connection.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#session++;
-    this.#reconnector.cancel();
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
-    this.#forget();
-    try {
-      await this.#transport.close();
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'closing the HID scale failed');
-    }
-    this.#setStatus({ kind: 'closed' });
+  stop(): Promise<void> {
+    return this.#connection.stop();
   }
 
   /**
@@ -130,7 +114,8 @@ export class HidScaleService implements ScaleOperations {
    * scale is stopped or unplugged.
    */
   async readWeight(): Promise<Result<ScaleReading, ScaleReadFailure>> {
-    if (!this.#started || this.#status.kind === 'lost' || this.#status.kind === 'closed') return err({ kind: 'notOpen' });
+    const status = this.#connection.status;
+    if (!this.#connection.started || status.kind === 'lost' || status.kind === 'closed') return err({ kind: 'notOpen' });
     const latest = this.#latest ?? (await this.#nextReport());
     if (latest === 'timeout') return err({ kind: 'timeout' });
     if (latest === 'notOpen') return err({ kind: 'notOpen' });
@@ -146,7 +131,7 @@ export class HidScaleService implements ScaleOperations {
 
   /** Refused: see the class comment. `notOpen` while stopped. */
   async zero(): Promise<Result<void, ScaleReadFailure>> {
-    if (!this.#started) return err({ kind: 'notOpen' });
+    if (!this.#connection.started) return err({ kind: 'notOpen' });
     return err({ kind: 'refused', detail: hidScaleZeroRefusal });
   }
 
@@ -163,37 +148,6 @@ export class HidScaleService implements ScaleOperations {
       }, this.#readTimeoutMs);
       this.#waiters.add(waiter);
     });
-  }
-
-  async #open(attempt: 'start' | 'reconnect'): Promise<boolean> {
-    const session = this.#session;
-    try {
-      await this.#transport.open();
-    } catch (error) {
-      if (session !== this.#session) return true;
-      const reason = errorMessage(error);
-      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'HID scale could not be opened; retrying');
-      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'HID scale still unavailable');
-      this.#setStatus({ kind: 'lost', reason });
-      // A read waiting since start() will not get a report from an absent scale.
-      for (const waiter of [...this.#waiters]) waiter('notOpen');
-      return false;
-    }
-    if (session !== this.#session) {
-      await this.#transport.close().catch(() => undefined);
-      return true;
-    }
-    this.#log.info({ attempt }, 'HID scale ready');
-    this.#setStatus({ kind: 'ready', warnings: [] });
-    return true;
-  }
-
-  #onLost(error: Error): void {
-    if (!this.#started) return;
-    this.#forget();
-    this.#log.warn({ err: error.message }, 'HID scale lost; reconnecting');
-    this.#setStatus({ kind: 'lost', reason: error.message });
-    this.#reconnector.start();
   }
 
   /** A reading from before an unplug or stop says nothing about the platter now. */
@@ -221,11 +175,11 @@ export class HidScaleService implements ScaleOperations {
     } else if (parsed.value.kind === 'fault') {
       if (this.#latest?.kind !== 'fault') this.#log.warn({ condition: parsed.value.condition }, faultDetails[parsed.value.condition]);
       latest = { kind: 'fault', fault: parsed.value };
-      this.#setStatus({ kind: 'fault', faults: ['scaleError'] });
+      this.#connection.setStatus({ kind: 'fault', faults: ['scaleError'] });
     } else {
       latest = { kind: 'reading', reading: parsed.value };
-      if (this.#status.kind === 'fault') this.#log.info({}, 'HID scale recovered from its fault');
-      this.#setStatus({ kind: 'ready', warnings: [] });
+      // A reading ends a fault (the connection logs the change).
+      this.#connection.setStatus({ kind: 'ready', warnings: [] });
     }
     this.#latest = latest;
     for (const waiter of [...this.#waiters]) waiter(latest);
@@ -248,19 +202,9 @@ export class HidScaleService implements ScaleOperations {
     this.#fire(this.#onSettled, reading.weight);
   }
 
-  #setStatus(status: DeviceStatus): void {
-    if (sameDeviceStatus(this.#status, status)) return;
-    this.#status = status;
-    this.#fire(this.#onStatus, status);
-  }
-
   #fire<T>(emitter: Emitter<T>, value: T): void {
     fireSafely(emitter, value, this.#log, 'HID scale event');
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function hex(bytes: Uint8Array): string {

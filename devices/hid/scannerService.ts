@@ -1,9 +1,10 @@
 import type { DeviceStatus } from '../../shared/devices';
-import { Emitter, type Disposable, type Event } from '../../shared/event';
+import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
+import { DeviceConnection } from '../deviceConnection';
+import { fireSafely } from '../deviceEvents';
 import type { ScanEvent } from '../scanner/service';
-import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import type { BackoffOptions } from '../serial/reconnect';
 import { HidScannerReportAssembler, hidScanText, type HidScannerGarbageReason, type HidScannerOutput, type HidScannerReportLayout } from './scannerCodec';
 import type { HidTransport } from './transport';
 
@@ -46,31 +47,23 @@ function epochNow(): number {
  * its USB ids.
  */
 export class HidScannerService {
-  readonly #transport: HidTransport;
+  readonly #connection: DeviceConnection;
   readonly #assembler: HidScannerReportAssembler;
   readonly #log: Logger;
   readonly #clock: () => number;
   readonly #continuationTimeoutMs: number;
-  readonly #reconnector: Reconnector;
-  readonly #subscriptions: Disposable[] = [];
 
-  readonly #onStatus = new Emitter<DeviceStatus>();
   readonly #onScan = new Emitter<ScanEvent>();
   readonly #onGarbage = new Emitter<HidGarbageEvent>();
-  readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
+  readonly onStatus: Event<DeviceStatus>;
   readonly onScan: Event<ScanEvent> = this.#onScan.event;
   readonly onGarbage: Event<HidGarbageEvent> = this.#onGarbage.event;
 
-  #status: DeviceStatus = { kind: 'closed' };
-  #started = false;
-  /** Bumped by stop(): an open() that completes afterwards closes the device again. */
-  #session = 0;
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the first report of the label now being assembled arrived. */
   #scanStartedAt = 0;
 
   constructor(transport: HidTransport, log: Logger, options: HidScannerServiceOptions = {}) {
-    this.#transport = transport;
     this.#assembler = new HidScannerReportAssembler(options.layout);
     this.#log = log.child({ device: 'scanner', hid: transport.description });
     this.#clock = options.clock ?? epochNow;
@@ -78,73 +71,34 @@ export class HidScannerService {
     if (!(Number.isFinite(this.#continuationTimeoutMs) && this.#continuationTimeoutMs > 0)) {
       throw new RangeError(`continuationTimeoutMs must be a positive number, got ${this.#continuationTimeoutMs}`);
     }
-    this.#reconnector = new Reconnector(() => this.#open('reconnect'), options.reconnect);
+    this.#connection = new DeviceConnection(transport, this.#log, {
+      device: 'HID scanner',
+      port: 'HID scanner',
+      reconnect: options.reconnect,
+      listen: () => transport.onReport((report) => this.#onReport(report)),
+      onOpened: () => {
+        this.#assembler.reset();
+        this.#connection.setStatus({ kind: 'ready', warnings: [] });
+      },
+      onLineDown: () => {
+        this.#clearStaleTimer();
+        this.#assembler.reset();
+      },
+    });
+    this.onStatus = this.#connection.onStatus;
   }
 
   get status(): DeviceStatus {
-    return this.#status;
+    return this.#connection.status;
   }
 
   /** Resolves after the first open attempt: `ready`, or `lost` with reconnecting under way. Never rejects for an absent scanner. */
-  async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    this.#subscriptions.push(
-      this.#transport.onReport((report) => this.#onReport(report)),
-      this.#transport.onLost((error) => this.#onLost(error)),
-    );
-    this.#setStatus({ kind: 'connecting' });
-    const opened = await this.#open('start');
-    if (!opened && this.#started) this.#reconnector.start();
+  start(): Promise<void> {
+    return this.#connection.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#session++;
-    this.#reconnector.cancel();
-    this.#clearStaleTimer();
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
-    this.#assembler.reset();
-    try {
-      await this.#transport.close();
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'closing the HID scanner failed');
-    }
-    this.#setStatus({ kind: 'closed' });
-  }
-
-  async #open(attempt: 'start' | 'reconnect'): Promise<boolean> {
-    const session = this.#session;
-    try {
-      await this.#transport.open();
-    } catch (error) {
-      if (session !== this.#session) return true;
-      const reason = errorMessage(error);
-      // The first failure is worth a warning; repeats while the scanner is unplugged are routine.
-      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'HID scanner could not be opened; retrying');
-      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'HID scanner still unavailable');
-      this.#setStatus({ kind: 'lost', reason });
-      return false;
-    }
-    if (session !== this.#session) {
-      // stop() ran while we were opening: do not leave the device open behind its back.
-      await this.#transport.close().catch(() => undefined);
-      return true;
-    }
-    this.#assembler.reset();
-    this.#log.info({ attempt }, 'HID scanner ready');
-    this.#setStatus({ kind: 'ready', warnings: [] });
-    return true;
-  }
-
-  #onLost(error: Error): void {
-    if (!this.#started) return;
-    this.#clearStaleTimer();
-    this.#assembler.reset();
-    this.#log.warn({ err: error.message }, 'HID scanner lost; reconnecting');
-    this.#setStatus({ kind: 'lost', reason: error.message });
-    this.#reconnector.start();
+  stop(): Promise<void> {
+    return this.#connection.stop();
   }
 
   #onReport(report: Uint8Array): void {
@@ -177,12 +131,6 @@ export class HidScannerService {
     this.#fire(this.#onGarbage, { reason: output.reason, byteCount: output.byteCount });
   }
 
-  #setStatus(status: DeviceStatus): void {
-    if (sameDeviceStatus(this.#status, status)) return;
-    this.#status = status;
-    this.#fire(this.#onStatus, status);
-  }
-
   #fire<T>(emitter: Emitter<T>, value: T): void {
     fireSafely(emitter, value, this.#log, 'HID scanner event');
   }
@@ -191,10 +139,6 @@ export class HidScannerService {
     if (this.#staleTimer !== undefined) clearTimeout(this.#staleTimer);
     this.#staleTimer = undefined;
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function hexPreview(bytes: Uint8Array): string {

@@ -2,6 +2,7 @@ import type * as NodeHid from 'node-hid';
 import { Emitter, type Event } from '../../shared/event';
 import { silentLogger, type Logger } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
+import { errorMessage } from '../deviceEvents';
 
 /**
  * USB HID POS devices through node-hid: the slice of node-hid a driver uses
@@ -341,8 +342,4 @@ export class NodeHidTransport implements HidTransport {
     // A device already unplugged may fail to close; it is gone either way.
     await device.close().catch(() => undefined);
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

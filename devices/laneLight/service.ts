@@ -1,9 +1,10 @@
 import type { DeviceStatus } from '../../shared/devices';
-import { Emitter, type Disposable, type Event } from '../../shared/event';
+import type { Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
-import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import { DeviceConnection } from '../deviceConnection';
+import { errorMessage } from '../deviceEvents';
+import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import {
   encodeRelayFrame,
@@ -68,23 +69,17 @@ const defaultWriteTimeoutMs = 1_000;
  */
 export class LaneLightService {
   readonly #transport: SerialTransport;
+  readonly #connection: DeviceConnection;
   readonly #log: Logger;
   readonly #channels: LaneLightChannels;
   readonly #halfPeriodMs: number;
   readonly #writeTimeoutMs: number;
   readonly #refreshIntervalMs: number;
-  readonly #reconnector: Reconnector;
-  readonly #subscriptions: Disposable[] = [];
-  readonly #onStatus = new Emitter<DeviceStatus>();
-  readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
+  readonly onStatus: Event<DeviceStatus>;
 
-  #status: DeviceStatus = { kind: 'closed' };
   #signal: LaneLightSignal = laneLightSignals.closed;
-  #started = false;
   /** Set by stop(): the board is switched off whatever the signal says. */
   #switchingOff = false;
-  /** Bumped whenever the line goes away or the service stops: writes for an older line give up. */
-  #line = 0;
   /** What each relay was last switched to on this line; unknown (absent) after (re)connecting. */
   readonly #sent = new Map<LaneLightOutput, boolean>();
   #flashOn = true;
@@ -105,11 +100,20 @@ export class LaneLightService {
     if (!(Number.isFinite(this.#writeTimeoutMs) && this.#writeTimeoutMs > 0)) throw new RangeError(`writeTimeoutMs must be a positive number, got ${this.#writeTimeoutMs}`);
     this.#refreshIntervalMs = options.refreshIntervalMs ?? defaultRefreshIntervalMs;
     if (!(Number.isFinite(this.#refreshIntervalMs) && this.#refreshIntervalMs >= 0)) throw new RangeError(`refreshIntervalMs must be >= 0, got ${this.#refreshIntervalMs}`);
-    this.#reconnector = new Reconnector(() => this.#open('reconnect'), options.reconnect);
+    this.#connection = new DeviceConnection(transport, this.#log, {
+      device: 'lane light',
+      port: 'lane light port',
+      reconnect: options.reconnect,
+      onStart: () => this.#onStart(),
+      onOpened: () => this.#onOpened(),
+      onLineDown: () => this.#sent.clear(),
+      beforeClose: () => this.#switchOff(),
+    });
+    this.onStatus = this.#connection.onStatus;
   }
 
   get status(): DeviceStatus {
-    return this.#status;
+    return this.#connection.status;
   }
 
   /** The signal last asked for (shown, or to be shown once the board is back). */
@@ -122,43 +126,13 @@ export class LaneLightService {
   }
 
   /** Resolves after the first open attempt (`ready`, or `lost` and reconnecting); never rejects for an absent board. */
-  async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    this.#switchingOff = false;
-    this.#subscriptions.push(this.#transport.onLost((error) => this.#lineLost(error.message)));
-    this.#setStatus({ kind: 'connecting' });
-    this.#updateFlashTimer();
-    if (this.#refreshIntervalMs > 0) {
-      this.#refreshTimer = setInterval(() => {
-        // Forget what was sent: the next sync writes every relay once.
-        this.#sent.clear();
-        void this.#sync();
-      }, this.#refreshIntervalMs);
-    }
-    const opened = await this.#open('start');
-    if (!opened && this.#started) this.#reconnector.start();
+  start(): Promise<void> {
+    return this.#connection.start();
   }
 
   /** Switches every relay off (if the board is there), then closes the port. */
-  async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#reconnector.cancel();
-    this.#switchingOff = true;
-    this.#stopFlashing();
-    if (this.#refreshTimer !== undefined) clearInterval(this.#refreshTimer);
-    this.#refreshTimer = undefined;
-    await this.#sync();
-    this.#started = false;
-    this.#line++;
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
-    this.#sent.clear();
-    try {
-      await this.#transport.close();
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'closing the lane light port failed');
-    }
-    this.#setStatus({ kind: 'closed' });
+  stop(): Promise<void> {
+    return this.#connection.stop();
   }
 
   /**
@@ -173,11 +147,12 @@ export class LaneLightService {
     this.#signal = next;
     // A lamp that starts flashing lights at once, so the change shows without waiting for the next half period.
     if (!flashingBefore && hasFlashingLamp(next)) this.#flashOn = true;
-    if (!this.#started) return err({ reason: 'closed', detail: 'the lane light service is not started' });
+    if (!this.#connection.started) return err({ reason: 'closed', detail: 'the lane light service is not started' });
     this.#updateFlashTimer();
     await this.#sync();
-    if (this.#status.kind !== 'ready') {
-      const detail = this.#status.kind === 'lost' ? `lane light line lost: ${this.#status.reason}` : `lane light is ${this.#status.kind}`;
+    const status = this.#connection.status;
+    if (status.kind !== 'ready') {
+      const detail = status.kind === 'lost' ? `lane light line lost: ${status.reason}` : `lane light is ${status.kind}`;
       return err({ reason: 'lineLost', detail });
     }
     return ok(undefined);
@@ -202,7 +177,7 @@ export class LaneLightService {
 
   async #writeChanges(): Promise<void> {
     for (;;) {
-      if (this.#status.kind !== 'ready' || !this.#started) return;
+      if (this.#connection.status.kind !== 'ready' || !this.#connection.started) return;
       const wanted = this.#wanted();
       const changed = laneLightOutputs.filter((output) => this.#channels[output] !== null && this.#sent.get(output) !== wanted[output]);
       if (changed.length === 0) return;
@@ -216,19 +191,20 @@ export class LaneLightService {
   }
 
   async #write(frame: Uint8Array): Promise<boolean> {
-    const line = this.#line;
+    const line = this.#connection.generation;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.#writeTimeoutMs)));
     try {
       const outcome = await Promise.race([this.#transport.write(frame).then(() => 'ok' as const), timeout]);
-      if (line !== this.#line) return false;
+      if (line !== this.#connection.generation) return false;
+      // A failed or stuck write is the only sign of a board gone without the transport noticing.
       if (outcome === 'timeout') {
-        await this.#writeFailed(`relay frame not sent within ${this.#writeTimeoutMs} ms`);
+        await this.#connection.reportLost(`relay frame not sent within ${this.#writeTimeoutMs} ms`);
         return false;
       }
       return true;
     } catch (error) {
-      if (line === this.#line) await this.#writeFailed(errorMessage(error));
+      if (line === this.#connection.generation) await this.#connection.reportLost(errorMessage(error));
       return false;
     } finally {
       clearTimeout(timer);
@@ -238,7 +214,7 @@ export class LaneLightService {
   // --- Flashing ---------------------------------------------------------------
 
   #updateFlashTimer(): void {
-    const flashing = this.#started && !this.#switchingOff && hasFlashingLamp(this.#signal);
+    const flashing = this.#connection.started && !this.#switchingOff && hasFlashingLamp(this.#signal);
     if (!flashing) {
       this.#stopFlashing();
       return;
@@ -257,56 +233,32 @@ export class LaneLightService {
 
   // --- Line -------------------------------------------------------------------
 
-  async #open(attempt: 'start' | 'reconnect'): Promise<boolean> {
-    const line = this.#line;
-    try {
-      await this.#transport.open();
-    } catch (error) {
-      if (line !== this.#line) return true;
-      const reason = errorMessage(error);
-      // Log the first failure loudly; repeats while the board is away are routine.
-      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'lane light port could not be opened; retrying');
-      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'lane light still unavailable');
-      this.#setStatus({ kind: 'lost', reason });
-      return false;
+  /** Flashing and the periodic refresh run while started, board or not: they only write while it is there. */
+  #onStart(): void {
+    this.#switchingOff = false;
+    this.#updateFlashTimer();
+    if (this.#refreshIntervalMs > 0) {
+      this.#refreshTimer = setInterval(() => {
+        // Forget what was sent: the next sync writes every relay once.
+        this.#sent.clear();
+        void this.#sync();
+      }, this.#refreshIntervalMs);
     }
-    if (line !== this.#line || !this.#started) {
-      // stop() ran while we were opening: do not leave the port open behind its back.
-      await this.#transport.close().catch(() => undefined);
-      return true;
-    }
+  }
+
+  async #onOpened(): Promise<void> {
     // The board may have been without power: its relays are whatever it powered up with.
     this.#sent.clear();
-    this.#log.info({ attempt }, 'lane light ready');
-    this.#setStatus({ kind: 'ready', warnings: [] });
+    this.#connection.setStatus({ kind: 'ready', warnings: [] });
     await this.#sync();
-    // Lost again while re-sending the state: tell the loop to keep going (its start() from #lineLost was a no-op mid-attempt).
-    return line === this.#line;
   }
 
-  #lineLost(reason: string): void {
-    if (!this.#started || this.#status.kind === 'lost') return;
-    this.#line++;
-    this.#sent.clear();
-    this.#log.warn({ err: reason }, 'lane light line lost; reconnecting');
-    this.#setStatus({ kind: 'lost', reason });
-    if (!this.#switchingOff) this.#reconnector.start();
+  /** stop()'s last words: every relay off, while the port is still open. */
+  async #switchOff(): Promise<void> {
+    this.#switchingOff = true;
+    this.#stopFlashing();
+    if (this.#refreshTimer !== undefined) clearInterval(this.#refreshTimer);
+    this.#refreshTimer = undefined;
+    await this.#sync();
   }
-
-  /** A write failed or stuck without the transport reporting the loss: close our end and reconnect. */
-  async #writeFailed(reason: string): Promise<void> {
-    if (this.#status.kind === 'lost') return;
-    this.#lineLost(reason);
-    await this.#transport.close().catch(() => undefined);
-  }
-
-  #setStatus(status: DeviceStatus): void {
-    if (sameDeviceStatus(this.#status, status)) return;
-    this.#status = status;
-    fireSafely(this.#onStatus, status, this.#log, 'lane light status');
-  }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,9 +3,10 @@ import { Emitter, type Disposable, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
 import { scaleWeightText, type ScaleOperations, type ScaleReadFailure, type ScaleReading } from '../../shared/scale';
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
+import { DeviceConnection } from '../deviceConnection';
+import { errorMessage, fireSafely, sameDeviceStatus } from '../deviceEvents';
 import type { ScanEvent } from '../scanner/service';
-import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import {
   encodeMagellanCommand,
@@ -116,7 +117,7 @@ function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** State of the shared cable. */
+/** State of the shared cable, for diagnostics (`MagellanService.lineStatus`). */
 export type MagellanLineState = { readonly kind: 'closed' } | { readonly kind: 'connecting' } | { readonly kind: 'open' } | { readonly kind: 'lost'; readonly reason: string };
 type LineUser = 'scanner' | 'scale';
 
@@ -129,25 +130,21 @@ interface LineMessage {
 /**
  * The one serial line both logical devices share: opens when the first of them
  * starts, closes when the last stops, reopens with backoff when lost, and turns
- * bytes into messages for both.
+ * bytes into messages for both. Its status is `ready` while it is open; it has
+ * no faults of its own (those are the logical devices').
  */
 class MagellanLine {
   readonly #transport: SerialTransport;
+  readonly #connection: DeviceConnection;
   readonly #decoder: MagellanFrameDecoder;
   readonly #log: Logger;
   readonly #clock: () => number;
   readonly #interByteTimeoutMs: number;
-  readonly #reconnector: Reconnector;
   readonly #users = new Set<LineUser>();
-  readonly #subscriptions: Disposable[] = [];
-  readonly #onState = new Emitter<MagellanLineState>();
   readonly #onMessage = new Emitter<LineMessage>();
-  readonly onState: Event<MagellanLineState> = this.#onState.event;
+  readonly onStatus: Event<DeviceStatus>;
   readonly onMessage: Event<LineMessage> = this.#onMessage.event;
 
-  #state: MagellanLineState = { kind: 'closed' };
-  /** Bumped when the last user leaves: an open() that completes afterwards closes the port again. */
-  #session = 0;
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -159,15 +156,29 @@ class MagellanLine {
     this.#decoder = new MagellanFrameDecoder({ unit: options.unit, ...(options.maxFrameLength === undefined ? {} : { maxFrameLength: options.maxFrameLength }) });
     this.#clock = options.clock ?? epochNow;
     this.#interByteTimeoutMs = positive('interByteTimeoutMs', options.interByteTimeoutMs ?? defaultInterByteTimeoutMs);
-    this.#reconnector = new Reconnector(() => this.#open('reconnect'), options.reconnect);
+    this.#connection = new DeviceConnection(transport, log, {
+      device: 'scanner-scale',
+      port: 'scanner-scale port',
+      reconnect: options.reconnect,
+      listen: () => transport.onData((bytes) => this.#onBytes(bytes)),
+      onOpened: () => {
+        this.#decoder.reset();
+        this.#connection.setStatus({ kind: 'ready', warnings: [] });
+      },
+      onLineDown: () => {
+        this.#clearStaleTimer();
+        this.#decoder.reset();
+      },
+    });
+    this.onStatus = this.#connection.onStatus;
   }
 
-  get state(): MagellanLineState {
-    return this.#state;
+  get status(): DeviceStatus {
+    return this.#connection.status;
   }
 
   get isOpen(): boolean {
-    return this.#state.kind === 'open' && this.#transport.isOpen;
+    return this.#connection.status.kind === 'ready' && this.#transport.isOpen;
   }
 
   /** Joins the line; the first user opens it. Resolves after the first open attempt. */
@@ -187,7 +198,7 @@ class MagellanLine {
   /** Leaves the line; the last user closes it. */
   release(user: LineUser): Promise<void> {
     if (!this.#users.delete(user) || this.#users.size > 0) return Promise.resolve();
-    const closing = this.#shutdown();
+    const closing = this.#connection.stop();
     this.#closing = closing;
     return closing;
   }
@@ -195,7 +206,7 @@ class MagellanLine {
   /** Sends bytes; a failed write means the line is gone (reported as lost, reconnecting). */
   async write(bytes: Uint8Array): Promise<Result<void, MagellanCommandFailure>> {
     if (!this.isOpen) return err({ kind: 'notOpen', detail: this.#notOpenDetail() });
-    const session = this.#session;
+    const generation = this.#connection.generation;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const stuck = new Promise<'stuck'>((resolve) => (timer = setTimeout(() => resolve('stuck'), writeTimeoutMs)));
@@ -207,10 +218,7 @@ class MagellanLine {
       return ok(undefined);
     } catch (error) {
       const reason = errorMessage(error);
-      if (session === this.#session && this.#state.kind === 'open') {
-        this.#lineLost(reason);
-        await this.#transport.close().catch(() => undefined);
-      }
+      if (generation === this.#connection.generation) await this.#connection.reportLost(reason);
       return err({ kind: 'notOpen', detail: `write failed: ${reason}` });
     } finally {
       clearTimeout(timer);
@@ -218,9 +226,10 @@ class MagellanLine {
   }
 
   #notOpenDetail(): string {
-    switch (this.#state.kind) {
+    const status = this.#connection.status;
+    switch (status.kind) {
       case 'lost':
-        return `line lost: ${this.#state.reason}`;
+        return `line lost: ${status.reason}`;
       case 'connecting':
         return 'line is connecting';
       default:
@@ -231,60 +240,7 @@ class MagellanLine {
   async #start(): Promise<void> {
     await this.#closing;
     if (this.#users.size === 0) return;
-    this.#subscriptions.push(
-      this.#transport.onData((bytes) => this.#onBytes(bytes)),
-      this.#transport.onLost((error) => this.#lineLost(error.message)),
-    );
-    this.#setState({ kind: 'connecting' });
-    const opened = await this.#open('start');
-    if (!opened && this.#users.size > 0) this.#reconnector.start();
-  }
-
-  async #shutdown(): Promise<void> {
-    this.#session++;
-    this.#reconnector.cancel();
-    this.#clearStaleTimer();
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
-    this.#decoder.reset();
-    try {
-      await this.#transport.close();
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'closing the scanner-scale port failed');
-    }
-    this.#setState({ kind: 'closed' });
-  }
-
-  async #open(attempt: 'start' | 'reconnect'): Promise<boolean> {
-    const session = this.#session;
-    try {
-      await this.#transport.open();
-    } catch (error) {
-      if (session !== this.#session) return true;
-      const reason = errorMessage(error);
-      // Log the first failure loudly; repeats while the device is away are routine.
-      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'scanner-scale port could not be opened; retrying');
-      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'scanner-scale still unavailable');
-      this.#setState({ kind: 'lost', reason });
-      return false;
-    }
-    if (session !== this.#session) {
-      // Every user stopped while we were opening: do not leave the port open behind their backs.
-      await this.#transport.close().catch(() => undefined);
-      return true;
-    }
-    this.#decoder.reset();
-    this.#log.info({ attempt }, 'scanner-scale line open');
-    this.#setState({ kind: 'open' });
-    return true;
-  }
-
-  #lineLost(reason: string): void {
-    if (this.#users.size === 0 || this.#state.kind === 'lost') return;
-    this.#clearStaleTimer();
-    this.#decoder.reset();
-    this.#log.warn({ err: reason }, 'scanner-scale line lost; reconnecting');
-    this.#setState({ kind: 'lost', reason });
-    this.#reconnector.start();
+    await this.#connection.start();
   }
 
   #onBytes(bytes: Uint8Array): void {
@@ -315,27 +271,22 @@ class MagellanLine {
     fireSafely(this.#onMessage, { message, firstByteAt, receivedAt }, this.#log, 'scanner-scale message');
   }
 
-  #setState(state: MagellanLineState): void {
-    if (JSON.stringify(state) === JSON.stringify(this.#state)) return;
-    this.#state = state;
-    fireSafely(this.#onState, state, this.#log, 'scanner-scale line state');
-  }
-
   #clearStaleTimer(): void {
     if (this.#staleTimer !== undefined) clearTimeout(this.#staleTimer);
     this.#staleTimer = undefined;
   }
 }
 
-/** Status of a started logical device from the state of the shared line. */
-function statusFromLine(line: MagellanLineState, openStatus: DeviceStatus): DeviceStatus {
+/** Status of a started logical device from the status of the shared line. */
+function statusFromLine(line: DeviceStatus, openStatus: DeviceStatus): DeviceStatus {
   switch (line.kind) {
     case 'closed':
     case 'connecting':
       return { kind: 'connecting' };
     case 'lost':
       return { kind: 'lost', reason: line.reason };
-    case 'open':
+    case 'ready':
+    case 'fault':
       return openStatus;
   }
 }
@@ -361,10 +312,10 @@ class LogicalScanner implements MagellanScanner {
     this.#commands = commands;
     this.#log = log.child({ device: 'scanner' });
     this.#beepGapMs = beepGapMs;
-    line.onState((state) => {
+    line.onStatus((status) => {
       this.#refreshStatus();
       // A device that was unplugged or power-cycled has forgotten whether it was disabled: tell it again.
-      if (state.kind === 'open' && this.#started) void this.#sendEnabledState();
+      if (status.kind === 'ready' && this.#started) void this.#sendEnabledState();
     });
     line.onMessage(({ message, firstByteAt, receivedAt }) => this.#onMessage(message, firstByteAt, receivedAt));
   }
@@ -384,7 +335,7 @@ class LogicalScanner implements MagellanScanner {
     const wasOpen = this.#line.isOpen;
     this.#refreshStatus();
     await this.#line.acquire('scanner');
-    // A line opened just now was announced through onState, which sent the enable already.
+    // A line opened just now was announced through onStatus, which sent the enable already.
     if (wasOpen && this.#started) await this.#sendEnabledState();
     this.#refreshStatus();
   }
@@ -461,7 +412,7 @@ class LogicalScanner implements MagellanScanner {
   }
 
   #refreshStatus(): void {
-    const status: DeviceStatus = this.#started ? statusFromLine(this.#line.state, { kind: 'ready', warnings: [] }) : { kind: 'closed' };
+    const status: DeviceStatus = this.#started ? statusFromLine(this.#line.status, { kind: 'ready', warnings: [] }) : { kind: 'closed' };
     if (sameDeviceStatus(this.#status, status)) return;
     this.#status = status;
     fireSafely(this.#onStatus, status, this.#log, 'scanner status');
@@ -505,8 +456,8 @@ class LogicalScale implements MagellanScale {
     this.unit = unit;
     this.#timing = timing;
     this.#log = log.child({ device: 'scale' });
-    line.onState((state) => {
-      if (state.kind !== 'open') {
+    line.onStatus((status) => {
+      if (status.kind !== 'ready') {
         // A reply cannot come over a line that is gone; a scale back on a new line starts with a clean slate.
         this.#pending?.({ kind: 'lost' });
         this.#consecutiveTimeouts = 0;
@@ -677,7 +628,7 @@ class LogicalScale implements MagellanScale {
 
   #refreshStatus(): void {
     const open: DeviceStatus = this.#notResponding ? { kind: 'fault', faults: ['notResponding'] } : { kind: 'ready', warnings: [] };
-    const status: DeviceStatus = this.#started ? statusFromLine(this.#line.state, open) : { kind: 'closed' };
+    const status: DeviceStatus = this.#started ? statusFromLine(this.#line.status, open) : { kind: 'closed' };
     if (sameDeviceStatus(this.#status, status)) return;
     this.#status = status;
     fireSafely(this.#onStatus, status, this.#log, 'scale status');
@@ -721,7 +672,8 @@ export class MagellanService {
 
   /** State of the shared cable, for diagnostics. */
   get lineStatus(): MagellanLineState['kind'] {
-    return this.#line.state.kind;
+    const status = this.#line.status.kind;
+    return status === 'ready' || status === 'fault' ? 'open' : status;
   }
 
   /** Stops both logical devices (closing the line). */
@@ -786,9 +738,6 @@ function nonNegative(name: string, value: number): number {
   return value;
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function hexPreview(bytes: Uint8Array): string {
   const shown = Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join(' ');

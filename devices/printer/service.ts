@@ -1,10 +1,11 @@
 import type { DeviceFault, DeviceStatus } from '../../shared/devices';
-import { Emitter, type Disposable, type Event } from '../../shared/event';
+import type { Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import type { ReceiptDocument } from '../../shared/receipt';
 import { err, ok, type Result } from '../../shared/result';
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
-import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import { DeviceConnection } from '../deviceConnection';
+import { errorMessage } from '../deviceEvents';
+import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import {
   encodeAsbEnable,
@@ -109,6 +110,7 @@ type QueryOutcome = { readonly kind: 'reply'; readonly byte: number } | { readon
  */
 export class EscPosPrinterService {
   readonly #transport: SerialTransport;
+  readonly #connection: DeviceConnection;
   readonly #log: Logger;
   readonly #columns: number;
   readonly #statusTimeoutMs: number;
@@ -117,17 +119,10 @@ export class EscPosPrinterService {
   readonly #asbPollIntervalMs: number;
   readonly #chunkBytes: number;
   readonly #writeTimeoutMs: number;
-  readonly #reconnector: Reconnector;
   readonly #reader = new PrinterReplyReader();
-  readonly #subscriptions: Disposable[] = [];
-  readonly #onStatus = new Emitter<DeviceStatus>();
-  readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
+  readonly onStatus: Event<DeviceStatus>;
 
-  #status: DeviceStatus = { kind: 'closed' };
   #printerStatus: PrinterStatus | undefined;
-  #started = false;
-  /** Bumped whenever the line goes away or the service stops: work begun on an older line gives up. */
-  #line = 0;
   #printing = false;
   /** ASB blocks received since the service started; a status round that saw one arrive defers to it. */
   #asbBlocks = 0;
@@ -152,11 +147,23 @@ export class EscPosPrinterService {
     this.#writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs ?? defaultWriteTimeoutMs);
     // Fail on bad columns now, not at the first receipt.
     encodeReceipt({ blocks: [] }, { columns: this.#columns });
-    this.#reconnector = new Reconnector(() => this.#connect('reconnect'), options.reconnect);
+    this.#connection = new DeviceConnection(transport, this.#log, {
+      device: 'printer',
+      port: 'printer port',
+      reconnect: options.reconnect,
+      listen: () => transport.onData((bytes) => this.#onBytes(bytes)),
+      onOpened: () => this.#onOpened(),
+      onLineDown: () => {
+        this.#asbWorking = false;
+        this.#pendingReply?.({ kind: 'lost' });
+        this.#reader.reset();
+      },
+    });
+    this.onStatus = this.#connection.onStatus;
   }
 
   get status(): DeviceStatus {
-    return this.#status;
+    return this.#connection.status;
   }
 
   /** The last decoded status replies, for diagnostics; undefined before the first answer. */
@@ -166,33 +173,16 @@ export class EscPosPrinterService {
 
   /** Resolves after the first open attempt (ready, fault, or lost and reconnecting); never rejects for an absent printer. */
   async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    this.#subscriptions.push(
-      this.#transport.onData((bytes) => this.#onBytes(bytes)),
-      this.#transport.onLost((error) => this.#lineLost(error.message)),
-    );
-    this.#setStatus({ kind: 'connecting' });
-    const connected = await this.#connect('start');
-    if (!connected && this.#started) this.#reconnector.start();
+    if (this.#connection.started) return;
+    await this.#connection.start();
     this.#schedulePoll();
   }
 
   async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#line++;
-    this.#reconnector.cancel();
+    // Polling runs from start() to stop(), whether the printer is there or not.
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
     this.#pollTimer = undefined;
-    this.#pendingReply?.({ kind: 'lost' });
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
-    try {
-      await this.#transport.close();
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'closing the printer port failed');
-    }
-    this.#setStatus({ kind: 'closed' });
+    await this.#connection.stop();
   }
 
   /**
@@ -214,7 +204,7 @@ export class EscPosPrinterService {
    * end; see `PrintFailure.stage` for what a failure means for the paper.
    */
   async print(document: ReceiptDocument): Promise<Result<{ readonly bytes: number }, PrintFailure>> {
-    if (!this.#started) return err({ reason: 'lineLost', stage: 'before', detail: 'the printer service is not started' });
+    if (!this.#connection.started) return err({ reason: 'lineLost', stage: 'before', detail: 'the printer service is not started' });
     if (this.#printing) return err({ reason: 'busy', stage: 'before', detail: 'another receipt is printing' });
     this.#printing = true;
     try {
@@ -227,16 +217,17 @@ export class EscPosPrinterService {
   }
 
   async #printJob(job: Uint8Array): Promise<Result<{ readonly bytes: number }, PrintFailure>> {
-    if (this.#status.kind === 'lost') return err({ reason: 'lineLost', stage: 'before', detail: `printer line lost: ${this.#status.reason}` });
+    const current = this.#connection.status;
+    if (current.kind === 'lost') return err({ reason: 'lineLost', stage: 'before', detail: `printer line lost: ${current.reason}` });
     const before = await this.refreshStatus();
     const refused = this.#failureFor(before, 'before');
     if (refused) return err(refused);
 
-    const line = this.#line;
+    const line = this.#connection.generation;
     let written = 0;
     const chunks = splitAtCommandBoundaries(job, this.#chunkBytes);
     for (const [index, chunk] of chunks.entries()) {
-      if (line !== this.#line) return err(this.#lostFailure('during', written));
+      if (line !== this.#connection.generation) return err(this.#lostFailure('during', written));
       const write = await this.#write(chunk);
       if (write === 'lost') return err(this.#lostFailure('during', written));
       if (write === 'timeout') {
@@ -290,68 +281,33 @@ export class EscPosPrinterService {
   }
 
   #lostFailure(stage: 'during' | 'after', written: number): PrintFailure {
-    const reason = this.#status.kind === 'lost' ? this.#status.reason : 'line closed';
+    const status = this.#connection.status;
+    const reason = status.kind === 'lost' ? status.reason : 'line closed';
     return { reason: 'lineLost', stage, detail: `printer line lost after ${written} bytes: ${reason}` };
   }
 
   // --- Line -------------------------------------------------------------------
 
-  async #connect(attempt: 'start' | 'reconnect'): Promise<boolean> {
-    const line = this.#line;
-    try {
-      await this.#transport.open();
-    } catch (error) {
-      if (line !== this.#line) return true;
-      const reason = errorMessage(error);
-      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'printer port could not be opened; retrying');
-      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'printer still unavailable');
-      this.#setStatus({ kind: 'lost', reason });
-      return false;
-    }
-    if (line !== this.#line || !this.#started) {
-      await this.#transport.close().catch(() => undefined);
-      return true;
-    }
+  async #onOpened(): Promise<void> {
     this.#reader.reset();
     this.#asbWorking = false;
-    this.#log.info({ attempt }, 'printer port open');
-    this.#setStatus({ kind: 'connecting' });
+    this.#connection.setStatus({ kind: 'connecting' });
     await this.#enableAsb();
     // The line is up even if the printer does not answer yet: polling takes it from there.
     await this.refreshStatus();
-    // Lost again while asking: tell the loop to keep going (its start() from #lineLost was a no-op mid-attempt).
-    return line === this.#line;
-  }
-
-  #lineLost(reason: string): void {
-    if (!this.#started || this.#status.kind === 'lost') return;
-    this.#line++;
-    this.#asbWorking = false;
-    this.#pendingReply?.({ kind: 'lost' });
-    this.#reader.reset();
-    this.#log.warn({ err: reason }, 'printer line lost; reconnecting');
-    this.#setStatus({ kind: 'lost', reason });
-    this.#reconnector.start();
-  }
-
-  /** A write failed without the transport reporting the loss: close our end and reconnect. */
-  async #writeFailed(error: unknown): Promise<void> {
-    const reason = errorMessage(error);
-    if (this.#status.kind === 'lost') return;
-    this.#lineLost(reason);
-    await this.#transport.close().catch(() => undefined);
   }
 
   async #write(bytes: Uint8Array): Promise<'ok' | 'lost' | 'timeout'> {
-    const line = this.#line;
+    const line = this.#connection.generation;
     if (!this.#transport.isOpen) return 'lost';
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.#writeTimeoutMs)));
     try {
       const outcome = await Promise.race([this.#transport.write(bytes).then(() => 'ok' as const), timeout]);
-      return line === this.#line ? outcome : 'lost';
+      return line === this.#connection.generation ? outcome : 'lost';
     } catch (error) {
-      if (line === this.#line) await this.#writeFailed(error);
+      // A write failed without the transport reporting the loss.
+      if (line === this.#connection.generation) await this.#connection.reportLost(errorMessage(error));
       return 'lost';
     } finally {
       clearTimeout(timer);
@@ -371,10 +327,11 @@ export class EscPosPrinterService {
   }
 
   async #refresh(): Promise<DeviceStatus> {
-    if (!this.#started || this.#status.kind === 'lost' || this.#status.kind === 'closed') return this.#status;
-    const line = this.#line;
+    const before = this.#connection.status;
+    if (!this.#connection.started || before.kind === 'lost' || before.kind === 'closed') return before;
+    const line = this.#connection.generation;
     const asbBlocks = this.#asbBlocks;
-    const wasNotResponding = this.#status.kind === 'fault' && this.#status.faults.includes('notResponding');
+    const wasNotResponding = hasFault(before, 'notResponding');
     const replies: StatusReplyFields[] = [];
     const ask = async (query: RealtimeStatusQuery): Promise<StatusReplyFields | 'timeout' | 'lost'> => {
       const outcome = await this.#query(query);
@@ -386,19 +343,19 @@ export class EscPosPrinterService {
     const queries: RealtimeStatusQuery[] = [RealtimeStatusQuery.printer, RealtimeStatusQuery.offlineCause, RealtimeStatusQuery.rollPaper];
     for (const query of queries) {
       const reply = await ask(query);
-      if (reply === 'lost' || line !== this.#line) return this.#status;
+      if (reply === 'lost' || line !== this.#connection.generation) return this.#connection.status;
       if (reply === 'timeout') {
         this.#setNotResponding();
-        return this.#status;
+        return this.#connection.status;
       }
       replies.push(reply);
       // DLE EOT 3 only says which error: ask only when DLE EOT 2 reports one.
       if (reply.query === 2 && reply.errorOccurred) {
         const cause = await ask(RealtimeStatusQuery.errorCause);
-        if (cause === 'lost' || line !== this.#line) return this.#status;
+        if (cause === 'lost' || line !== this.#connection.generation) return this.#connection.status;
         if (cause === 'timeout') {
           this.#setNotResponding();
-          return this.#status;
+          return this.#connection.status;
         }
         replies.push(cause);
       }
@@ -407,29 +364,29 @@ export class EscPosPrinterService {
       // Back from not answering: it may have been power-cycled, which turns ASB off.
       this.#log.info({}, 'printer answers status requests again');
       await this.#enableAsb();
-      if (line !== this.#line) return this.#status;
+      if (line !== this.#connection.generation) return this.#connection.status;
     }
     // An ASB block that came in during the round is the printer's whole status at that moment and
     // it sends another on any change after it, while replies from before it may be stale: it stands.
-    if (this.#asbBlocks !== asbBlocks) return this.#status;
+    if (this.#asbBlocks !== asbBlocks) return this.#connection.status;
     const status = mergeStatusReplies(replies);
     this.#printerStatus = status;
-    this.#setStatus(deviceStatusFromPrinterStatus(status));
-    return this.#status;
+    this.#connection.setStatus(deviceStatusFromPrinterStatus(status));
+    return this.#connection.status;
   }
 
   #setNotResponding(): void {
     // Whatever ASB it sent before, a printer that does not answer is polled at the normal pace until it does.
     this.#asbWorking = false;
-    if (this.#status.kind === 'fault' && this.#status.faults.includes('notResponding')) return;
+    if (hasFault(this.#connection.status, 'notResponding')) return;
     this.#log.warn({ timeoutMs: this.#statusTimeoutMs }, 'printer does not answer status requests');
-    this.#setStatus({ kind: 'fault', faults: ['notResponding'] });
+    this.#connection.setStatus({ kind: 'fault', faults: ['notResponding'] });
   }
 
   /** One `DLE EOT n` round trip; queries are serialised so each reply matches its request. */
   #query(query: RealtimeStatusQuery): Promise<QueryOutcome> {
     const run = async (): Promise<QueryOutcome> => {
-      if (!this.#started || !this.#transport.isOpen || this.#status.kind === 'lost') return { kind: 'lost' };
+      if (!this.#connection.started || !this.#transport.isOpen || this.#connection.status.kind === 'lost') return { kind: 'lost' };
       let timer: ReturnType<typeof setTimeout> | undefined;
       let settle: (outcome: QueryOutcome) => void = () => undefined;
       const reply = new Promise<QueryOutcome>((resolve) => (settle = resolve));
@@ -465,7 +422,7 @@ export class EscPosPrinterService {
           if (!this.#asbWorking) this.#log.info({}, 'printer sends Automatic Status Back');
           this.#asbWorking = true;
           this.#printerStatus = reply.status;
-          this.#setStatus(deviceStatusFromPrinterStatus(reply.status));
+          this.#connection.setStatus(deviceStatusFromPrinterStatus(reply.status));
           break;
         case 'flowControl':
           // XON/XOFF is for the OS driver's flow control; noted for diagnostics only.
@@ -479,7 +436,7 @@ export class EscPosPrinterService {
   }
 
   #schedulePoll(): void {
-    if (this.#pollIntervalMs === 0 || !this.#started) return;
+    if (this.#pollIntervalMs === 0 || !this.#connection.started) return;
     this.#pollTimer = setTimeout(
       () => {
         this.#pollTimer = undefined;
@@ -491,7 +448,7 @@ export class EscPosPrinterService {
 
   async #poll(): Promise<void> {
     // A job checks status itself; a lost line is the reconnector's business.
-    if (!this.#printing && this.#status.kind !== 'lost') {
+    if (!this.#printing && this.#connection.status.kind !== 'lost') {
       try {
         await this.refreshStatus();
       } catch (error) {
@@ -500,14 +457,10 @@ export class EscPosPrinterService {
     }
     this.#schedulePoll();
   }
+}
 
-  #setStatus(status: DeviceStatus): void {
-    if (sameDeviceStatus(status, this.#status)) return;
-    const previous = this.#status;
-    this.#status = status;
-    if (status.kind === 'fault' || previous.kind === 'fault') this.#log.info({ from: previous, to: status }, 'printer status changed');
-    fireSafely(this.#onStatus, status, this.#log, 'printer status');
-  }
+function hasFault(status: DeviceStatus, fault: DeviceFault): boolean {
+  return status.kind === 'fault' && status.faults.includes(fault);
 }
 
 function positive(name: string, value: number): number {
@@ -515,9 +468,6 @@ function positive(name: string, value: number): number {
   return value;
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function hex(byte: number): string {
   return byte.toString(16).padStart(2, '0');

@@ -1,10 +1,11 @@
-import type { DeviceStatus } from '../../shared/devices';
-import { Emitter, type Disposable, type Event } from '../../shared/event';
+import type { DeviceFault, DeviceStatus } from '../../shared/devices';
+import type { Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
 import type { ScaleOperations, ScaleReadFailure, ScaleReading } from '../../shared/scale';
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
-import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import { DeviceConnection } from '../deviceConnection';
+import { errorMessage } from '../deviceEvents';
+import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import type { ScaleAnswer, ScaleAnswerDecoder, ScaleProtocol } from './protocol';
 
@@ -59,21 +60,15 @@ type RequestKind = 'weight' | 'zero' | 'status';
  */
 export class SerialScaleService implements ScaleOperations {
   readonly #transport: SerialTransport;
+  readonly #connection: DeviceConnection;
   readonly #protocol: ScaleProtocol;
   readonly #decoder: ScaleAnswerDecoder;
   readonly #log: Logger;
   readonly #replyTimeoutMs: number;
   readonly #timeoutsBeforeNotResponding: number;
   readonly #idleCheckMs: number;
-  readonly #reconnector: Reconnector;
-  readonly #subscriptions: Disposable[] = [];
-  readonly #onStatus = new Emitter<DeviceStatus>();
-  readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
+  readonly onStatus: Event<DeviceStatus>;
 
-  #status: DeviceStatus = { kind: 'closed' };
-  #started = false;
-  /** Bumped whenever the line goes away or the service stops: a request begun on an older line gives up. */
-  #line = 0;
   #requestChain: Promise<unknown> = Promise.resolve();
   /** Settles the request waiting for a reply; only one is ever outstanding. */
   #pending: ((outcome: RequestOutcome) => void) | undefined;
@@ -93,11 +88,23 @@ export class SerialScaleService implements ScaleOperations {
     }
     this.#idleCheckMs = options.idleCheckMs ?? defaultIdleCheckMs;
     if (!(Number.isFinite(this.#idleCheckMs) && this.#idleCheckMs >= 0)) throw new RangeError(`idleCheckMs must be >= 0, got ${this.#idleCheckMs}`);
-    this.#reconnector = new Reconnector(() => this.#connect('reconnect'), options.reconnect);
+    this.#connection = new DeviceConnection(transport, this.#log, {
+      device: 'scale',
+      port: 'scale port',
+      reconnect: options.reconnect,
+      listen: () => transport.onData((bytes) => this.#onBytes(bytes)),
+      onOpened: () => this.#onOpened(),
+      onLineDown: () => {
+        this.#clearIdleTimer();
+        this.#pending?.({ kind: 'notOpen' });
+        this.#decoder.reset();
+      },
+    });
+    this.onStatus = this.#connection.onStatus;
   }
 
   get status(): DeviceStatus {
-    return this.#status;
+    return this.#connection.status;
   }
 
   get protocol(): ScaleProtocol {
@@ -109,33 +116,12 @@ export class SerialScaleService implements ScaleOperations {
    * fault (`notResponding` if the scale did not answer it, `scaleError`), or
    * `lost` with reconnecting under way. Never rejects because the scale is absent.
    */
-  async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    this.#subscriptions.push(
-      this.#transport.onData((bytes) => this.#onBytes(bytes)),
-      this.#transport.onLost((error) => this.#lineLost(error.message)),
-    );
-    this.#setStatus({ kind: 'connecting' });
-    const connected = await this.#connect('start');
-    if (!connected && this.#started) this.#reconnector.start();
+  start(): Promise<void> {
+    return this.#connection.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#line++;
-    this.#reconnector.cancel();
-    this.#clearIdleTimer();
-    this.#pending?.({ kind: 'notOpen' });
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
-    this.#decoder.reset();
-    try {
-      await this.#transport.close();
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'closing the scale port failed');
-    }
-    this.#setStatus({ kind: 'closed' });
+  stop(): Promise<void> {
+    return this.#connection.stop();
   }
 
   /** One reading from the scale now (the weight command; waits for requests already queued). */
@@ -177,49 +163,12 @@ export class SerialScaleService implements ScaleOperations {
 
   // --- Line -------------------------------------------------------------------
 
-  async #connect(attempt: 'start' | 'reconnect'): Promise<boolean> {
-    const line = this.#line;
-    try {
-      await this.#transport.open();
-    } catch (error) {
-      if (line !== this.#line) return true;
-      const reason = errorMessage(error);
-      // Log the first failure loudly; repeats while the scale is away are routine.
-      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'scale port could not be opened; retrying');
-      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'scale still unavailable');
-      this.#setStatus({ kind: 'lost', reason });
-      return false;
-    }
-    if (line !== this.#line || !this.#started) {
-      // stop() ran while we were opening: do not leave the port open behind its back.
-      await this.#transport.close().catch(() => undefined);
-      return true;
-    }
+  async #onOpened(): Promise<void> {
     this.#decoder.reset();
     this.#consecutiveTimeouts = 0;
-    this.#log.info({ attempt }, 'scale port open');
-    this.#setStatus({ kind: 'connecting' });
+    this.#connection.setStatus({ kind: 'connecting' });
     // The port is up; whether a scale is behind it, only an answer tells.
     await this.#request(this.#protocol.commands.status ?? this.#protocol.commands.weight, 'status');
-    // Lost again while asking: tell the loop to keep going (its start() from #lineLost was a no-op mid-attempt).
-    return line === this.#line;
-  }
-
-  #lineLost(reason: string): void {
-    if (!this.#started || this.#status.kind === 'lost') return;
-    this.#line++;
-    this.#clearIdleTimer();
-    this.#pending?.({ kind: 'notOpen' });
-    this.#decoder.reset();
-    this.#log.warn({ err: reason }, 'scale line lost; reconnecting');
-    this.#setStatus({ kind: 'lost', reason });
-    this.#reconnector.start();
-  }
-
-  /** A write failed without the transport reporting the loss: close our end and reconnect. */
-  async #writeFailed(error: unknown): Promise<void> {
-    this.#lineLost(errorMessage(error));
-    await this.#transport.close().catch(() => undefined);
   }
 
   // --- Requests ---------------------------------------------------------------
@@ -238,8 +187,9 @@ export class SerialScaleService implements ScaleOperations {
   }
 
   async #exchange(command: Uint8Array, what: RequestKind): Promise<RequestOutcome> {
-    if (!this.#started || !this.#transport.isOpen || this.#status.kind === 'lost' || this.#status.kind === 'closed') return { kind: 'notOpen' };
-    const line = this.#line;
+    const status = this.#connection.status;
+    if (!this.#connection.started || !this.#transport.isOpen || status.kind === 'lost' || status.kind === 'closed') return { kind: 'notOpen' };
+    const line = this.#connection.generation;
     // Half a reply or noise left from an earlier request must not be glued to this one's answer.
     this.#logNoise(this.#decoder.flush());
     let settle: (outcome: RequestOutcome) => void = () => undefined;
@@ -255,10 +205,11 @@ export class SerialScaleService implements ScaleOperations {
       );
       const outcome = await Promise.race([reply, written]);
       if (outcome.kind === 'writeFailed') {
-        if (line === this.#line) await this.#writeFailed(outcome.error);
+        // A write failed without the transport reporting the loss.
+        if (line === this.#connection.generation) await this.#connection.reportLost(errorMessage(outcome.error));
         return { kind: 'notOpen' };
       }
-      if (line !== this.#line) return { kind: 'notOpen' };
+      if (line !== this.#connection.generation) return { kind: 'notOpen' };
       this.#afterOutcome(outcome, what);
       return outcome;
     } finally {
@@ -274,7 +225,7 @@ export class SerialScaleService implements ScaleOperations {
       this.#logNoise(this.#decoder.flush());
       this.#consecutiveTimeouts++;
       // No answer yet since the port opened: nothing says a scale is there at all.
-      const first = this.#status.kind === 'connecting';
+      const first = this.#connection.status.kind === 'connecting';
       this.#log.debug({ request: what, consecutive: this.#consecutiveTimeouts }, 'scale did not answer');
       if (first || this.#consecutiveTimeouts >= this.#timeoutsBeforeNotResponding) this.#setNotResponding();
       return;
@@ -283,24 +234,24 @@ export class SerialScaleService implements ScaleOperations {
     const { answer } = outcome;
     if (answer.kind === 'answer') {
       if (answer.hardwareErrors.length > 0) {
-        if (this.#status.kind !== 'fault' || !this.#status.faults.includes('scaleError')) this.#log.error({ errors: answer.hardwareErrors }, 'scale reports a hardware error');
-        this.#setStatus({ kind: 'fault', faults: ['scaleError'] });
+        if (!hasFault(this.#connection.status, 'scaleError')) this.#log.error({ errors: answer.hardwareErrors }, 'scale reports a hardware error');
+        this.#connection.setStatus({ kind: 'fault', faults: ['scaleError'] });
       } else {
-        this.#setStatus({ kind: 'ready', warnings: [] });
+        this.#connection.setStatus({ kind: 'ready', warnings: [] });
       }
       return;
     }
     // The scale answers, if not sensibly: it is there. A hardware fault stays until a clean status says otherwise.
     this.#log.warn({ request: what, answer: answer.kind, detail: answer.kind === 'badReply' ? answer.detail : undefined }, 'scale gave no usable answer');
-    if (this.#status.kind === 'connecting' || (this.#status.kind === 'fault' && this.#status.faults.includes('notResponding'))) {
-      this.#setStatus({ kind: 'ready', warnings: [] });
+    if (this.#connection.status.kind === 'connecting' || hasFault(this.#connection.status, 'notResponding')) {
+      this.#connection.setStatus({ kind: 'ready', warnings: [] });
     }
   }
 
   #setNotResponding(): void {
-    if (this.#status.kind === 'fault' && this.#status.faults.includes('notResponding')) return;
+    if (hasFault(this.#connection.status, 'notResponding')) return;
     this.#log.warn({ timeoutMs: this.#replyTimeoutMs, consecutive: this.#consecutiveTimeouts }, 'scale does not answer');
-    this.#setStatus({ kind: 'fault', faults: ['notResponding'] });
+    this.#connection.setStatus({ kind: 'fault', faults: ['notResponding'] });
   }
 
   #onBytes(bytes: Uint8Array): void {
@@ -331,7 +282,8 @@ export class SerialScaleService implements ScaleOperations {
 
   #armIdleCheck(): void {
     this.#clearIdleTimer();
-    if (this.#idleCheckMs === 0 || !this.#started || this.#status.kind === 'lost' || this.#status.kind === 'closed') return;
+    const status = this.#connection.status;
+    if (this.#idleCheckMs === 0 || !this.#connection.started || status.kind === 'lost' || status.kind === 'closed') return;
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
       void this.#request(this.#protocol.commands.status ?? this.#protocol.commands.weight, 'status');
@@ -341,14 +293,6 @@ export class SerialScaleService implements ScaleOperations {
   #clearIdleTimer(): void {
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-  }
-
-  #setStatus(status: DeviceStatus): void {
-    if (sameDeviceStatus(status, this.#status)) return;
-    const previous = this.#status;
-    this.#status = status;
-    if (status.kind === 'fault' || previous.kind === 'fault') this.#log.info({ from: previous, to: status }, 'scale status changed');
-    fireSafely(this.#onStatus, status, this.#log, 'scale status');
   }
 }
 
@@ -392,9 +336,10 @@ function positive(name: string, value: number): number {
   return value;
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function hasFault(status: DeviceStatus, fault: DeviceFault): boolean {
+  return status.kind === 'fault' && status.faults.includes(fault);
 }
+
 
 function hexPreview(bytes: Uint8Array): string {
   const shown = Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join(' ');

@@ -1,8 +1,9 @@
 import type { DeviceStatus } from '../../shared/devices';
-import { Emitter, type Disposable, type Event } from '../../shared/event';
+import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
-import { Reconnector, type BackoffOptions } from '../serial/reconnect';
+import { DeviceConnection } from '../deviceConnection';
+import { fireSafely } from '../deviceEvents';
+import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import { hasAimIdentifier, ScannerFrameDecoder, type GarbageReason, type ScannerFraming, type ScannerFrame } from './codec';
 
@@ -41,103 +42,56 @@ function epochNow(): number {
  * reopens with backoff until the scanner is back.
  */
 export class SerialScannerService {
-  readonly #transport: SerialTransport;
+  readonly #connection: DeviceConnection;
   readonly #decoder: ScannerFrameDecoder;
   readonly #log: Logger;
   readonly #clock: () => number;
-  readonly #reconnector: Reconnector;
-  readonly #subscriptions: Disposable[] = [];
 
-  readonly #onStatus = new Emitter<DeviceStatus>();
   readonly #onScan = new Emitter<ScanEvent>();
   readonly #onGarbage = new Emitter<GarbageEvent>();
-  readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
+  readonly onStatus: Event<DeviceStatus>;
   readonly onScan: Event<ScanEvent> = this.#onScan.event;
   readonly onGarbage: Event<GarbageEvent> = this.#onGarbage.event;
 
-  #status: DeviceStatus = { kind: 'closed' };
-  #started = false;
-  /** Bumped by stop(): an open() that completes afterwards closes the port again. */
-  #session = 0;
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the first byte of the frame now being buffered arrived. */
   #frameStartedAt = 0;
 
   constructor(transport: SerialTransport, framing: ScannerFraming, log: Logger, options: SerialScannerServiceOptions = {}) {
-    this.#transport = transport;
     this.#decoder = new ScannerFrameDecoder(framing);
     this.#log = log.child({ device: 'scanner', path: transport.path });
     this.#clock = options.clock ?? epochNow;
-    this.#reconnector = new Reconnector(() => this.#open('reconnect'), options.reconnect);
+    this.#connection = new DeviceConnection(transport, this.#log, {
+      device: 'scanner',
+      port: 'scanner port',
+      reconnect: options.reconnect,
+      listen: () => transport.onData((bytes) => this.#onBytes(bytes)),
+      onOpened: () => {
+        this.#decoder.reset();
+        this.#connection.setStatus({ kind: 'ready', warnings: [] });
+      },
+      onLineDown: () => {
+        this.#clearStaleTimer();
+        this.#decoder.reset();
+      },
+    });
+    this.onStatus = this.#connection.onStatus;
   }
 
   get status(): DeviceStatus {
-    return this.#status;
+    return this.#connection.status;
   }
 
   /**
    * Resolves after the first open attempt: `ready`, or `lost` with reconnecting
    * under way. Never rejects because the scanner is absent.
    */
-  async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    this.#subscriptions.push(
-      this.#transport.onData((bytes) => this.#onBytes(bytes)),
-      this.#transport.onLost((error) => this.#onLost(error)),
-    );
-    this.#setStatus({ kind: 'connecting' });
-    const opened = await this.#open('start');
-    if (!opened && this.#started) this.#reconnector.start();
+  start(): Promise<void> {
+    return this.#connection.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#session++;
-    this.#reconnector.cancel();
-    this.#clearStaleTimer();
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
-    this.#decoder.reset();
-    try {
-      await this.#transport.close();
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'closing the scanner port failed');
-    }
-    this.#setStatus({ kind: 'closed' });
-  }
-
-  async #open(attempt: 'start' | 'reconnect'): Promise<boolean> {
-    const session = this.#session;
-    try {
-      await this.#transport.open();
-    } catch (error) {
-      if (session !== this.#session) return true;
-      const reason = errorMessage(error);
-      // Log the first failure loudly; repeats while the device is away are routine.
-      if (attempt === 'start' || this.#reconnector.failures === 0) this.#log.warn({ err: reason }, 'scanner port could not be opened; retrying');
-      else this.#log.debug({ err: reason, failures: this.#reconnector.failures }, 'scanner still unavailable');
-      this.#setStatus({ kind: 'lost', reason });
-      return false;
-    }
-    if (session !== this.#session) {
-      // stop() ran while we were opening: do not leave the port open behind its back.
-      await this.#transport.close().catch(() => undefined);
-      return true;
-    }
-    this.#decoder.reset();
-    this.#log.info({ attempt }, 'scanner ready');
-    this.#setStatus({ kind: 'ready', warnings: [] });
-    return true;
-  }
-
-  #onLost(error: Error): void {
-    if (!this.#started) return;
-    this.#clearStaleTimer();
-    this.#decoder.reset();
-    this.#log.warn({ err: error.message }, 'scanner line lost; reconnecting');
-    this.#setStatus({ kind: 'lost', reason: error.message });
-    this.#reconnector.start();
+  stop(): Promise<void> {
+    return this.#connection.stop();
   }
 
   #onBytes(bytes: Uint8Array): void {
@@ -172,12 +126,6 @@ export class SerialScannerService {
     this.#fire(this.#onGarbage, { reason: frame.reason, byteCount: frame.bytes.length });
   }
 
-  #setStatus(status: DeviceStatus): void {
-    if (sameDeviceStatus(this.#status, status)) return;
-    this.#status = status;
-    this.#fire(this.#onStatus, status);
-  }
-
   #fire<T>(emitter: Emitter<T>, value: T): void {
     fireSafely(emitter, value, this.#log, 'scanner event');
   }
@@ -186,10 +134,6 @@ export class SerialScannerService {
     if (this.#staleTimer !== undefined) clearTimeout(this.#staleTimer);
     this.#staleTimer = undefined;
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function hexPreview(bytes: Uint8Array): string {

@@ -65,7 +65,21 @@ export const scannerConfigSchema = z.discriminatedUnion('driver', [
       weightUnit: z.enum(['kg', 'lb']).default('kg'),
     })
     .strict(),
-  z.object(hidDevice).strict(),
+  z
+    .object({
+      ...hidDevice,
+      /** The scanned-data report's layout, for scanners that differ from the usual report 2 with the flag last. */
+      report: z
+        .object({
+          /** Report id, or null for a device without numbered reports. */
+          id: z.number().int().min(1).max(255).nullable().optional(),
+          /** Byte index of the "continued" flag (report id = byte 0), or "last". */
+          continuedFlag: z.union([z.literal('last'), z.number().int().min(1).max(63)]).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
 ]);
 
 const serialScale = (driver: 'mettler8217' | 'scp01') =>

@@ -79,7 +79,8 @@ export function createLaneDevices(config: Pick<LaneConfig, 'laneId' | 'devices'>
       const scannerLog = log.child({ role: 'scanner' });
       // The usage page picks the scanner interface of a scanner-scale that is one USB device.
       const selector = hidSelectorFromUsbId(scannerConfig.usb, { serialNumber: scannerConfig.serialNumber, usagePage: hidUsagePages.barcodeScanner });
-      scanner = new HidScannerService(new NodeHidTransport(selector, { log: scannerLog }), scannerLog);
+      const layout = scannerConfig.report && { reportId: scannerConfig.report.id, continuedFlagIndex: scannerConfig.report.continuedFlag };
+      scanner = new HidScannerService(new NodeHidTransport(selector, { log: scannerLog }), scannerLog, layout ? { layout } : {});
       break;
     }
   }

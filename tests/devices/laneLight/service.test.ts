@@ -3,9 +3,9 @@ import { encodeRelayFrame, laneLightSignals, lcusRelayProtocol, type LaneLightSi
 import { LaneLightService, type LaneLightServiceOptions } from '../../../devices/laneLight/service';
 import { LaneLightSimulator } from '../../../devices/laneLight/simulator';
 import { SerialPortTransport } from '../../../devices/serial/transport';
-import { createPtyPair, type PtyPair } from '../../../devices/sim/ptyPair';
+import { createPtyPair } from '../../../devices/sim/ptyPair';
 import { silentLogger } from '../../../shared/log';
-import { Cleanup, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
+import { Cleanup, createPtyCable, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
 
 /** Frames as `[channel, on]` pairs, for readable expectations. */
 function switches(written: readonly Uint8Array[]): [number, boolean][] {
@@ -320,27 +320,16 @@ describe('LaneLightService over a socat pseudo-terminal pair', () => {
   afterEach(() => cleanup.run());
 
   async function rig(options: LaneLightServiceOptions = {}) {
-    const directory = cleanup.tempDir('lane-light');
-    let pair: PtyPair = await createPtyPair(directory, 'light');
-    cleanup.add(() => pair.close());
+    const cable = await createPtyCable(cleanup, 'lane-light', 'light');
     // ptys carry no parity: the board is 8N1 anyway (lcusRelayProtocol.serial).
     expect(lcusRelayProtocol.serial).toEqual(line9600);
-    const simulator = new LaneLightSimulator(new SerialPortTransport(pair.devicePath, line9600));
+    const simulator = new LaneLightSimulator(new SerialPortTransport(cable.devicePath, line9600));
     await simulator.open();
     cleanup.add(() => simulator.dispose());
-    const service = new LaneLightService(new SerialPortTransport(pair.hostPath, lcusRelayProtocol.serial), silentLogger, { reconnect: fastReconnect, ...options });
+    const service = new LaneLightService(new SerialPortTransport(cable.hostPath, lcusRelayProtocol.serial), silentLogger, { reconnect: fastReconnect, ...options });
     cleanup.add(() => service.stop());
     await service.start();
-    return {
-      simulator,
-      service,
-      get pair() {
-        return pair;
-      },
-      async replacePair() {
-        pair = await createPtyPair(directory, 'light');
-      },
-    };
+    return { cable, simulator, service };
   }
 
   const lampsOf = (signal: LaneLightSignal) => ({ green: signal.green === 'on', yellow: signal.yellow === 'on', red: signal.red === 'on', buzzer: signal.buzzer });
@@ -393,13 +382,13 @@ describe('LaneLightService over a socat pseudo-terminal pair', () => {
 
     // The USB cable is pulled: the board loses power and /dev/ttyUSB0 disappears.
     await simulator.close();
-    await setup.pair.close();
+    await setup.cable.unplug();
     expect(simulator.lamps.red).toBe(false);
     await waitForStatus(service, 'lost');
     expect(await service.show(laneLightSignals.attention)).toMatchObject({ ok: false, error: { reason: 'lineLost' } });
 
     simulator.clearHistory();
-    await setup.replacePair();
+    await setup.cable.plugBackIn();
     await simulator.open();
     await waitForStatus(service, 'ready');
     // The signal asked for while unplugged is on the tower once it is back.

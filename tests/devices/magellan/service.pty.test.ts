@@ -3,11 +3,11 @@ import type { MagellanCommandSet, MagellanSymbology } from '../../../devices/mag
 import { MagellanService, probeMagellan, type MagellanServiceOptions } from '../../../devices/magellan/service';
 import { MagellanSimulator } from '../../../devices/magellan/simulator';
 import { SerialPortTransport } from '../../../devices/serial/transport';
-import { createPtyPair, type PtyPair } from '../../../devices/sim/ptyPair';
+import { createPtyPair } from '../../../devices/sim/ptyPair';
 import { decodeBarcode } from '../../../shared/barcode';
 import { silentLogger } from '../../../shared/log';
 import { scaleWeight } from '../../../shared/scale';
-import { bytes, Cleanup, fastReconnect, line9600, record, waitFor, waitForStatus } from '../support/harness';
+import { bytes, Cleanup, createPtyCable, fastReconnect, line9600, record, waitFor, waitForStatus } from '../support/harness';
 
 /**
  * Driver and simulator over a socat pty pair. The real device runs 9600 7O1
@@ -19,13 +19,11 @@ describe('MagellanService over a socat pseudo-terminal pair', () => {
 
   async function rig(options: { unit?: 'kg' | 'lb'; commands?: Partial<MagellanCommandSet>; service?: Partial<MagellanServiceOptions> } = {}) {
     const unit = options.unit ?? 'kg';
-    const directory = cleanup.tempDir('magellan');
-    let pair: PtyPair = await createPtyPair(directory, 'magellan');
-    cleanup.add(() => pair.close());
-    const simulator = new MagellanSimulator(new SerialPortTransport(pair.devicePath, line9600), { unit, ...(options.commands ? { commands: options.commands } : {}) });
+    const cable = await createPtyCable(cleanup, 'magellan', 'magellan');
+    const simulator = new MagellanSimulator(new SerialPortTransport(cable.devicePath, line9600), { unit, ...(options.commands ? { commands: options.commands } : {}) });
     await simulator.open();
     cleanup.add(() => simulator.dispose());
-    const service = new MagellanService(new SerialPortTransport(pair.hostPath, line9600), silentLogger, {
+    const service = new MagellanService(new SerialPortTransport(cable.hostPath, line9600), silentLogger, {
       unit,
       reconnect: fastReconnect,
       ...(options.commands ? { commands: options.commands } : {}),
@@ -36,18 +34,7 @@ describe('MagellanService over a socat pseudo-terminal pair', () => {
     const garbage = record(service.scanner.onGarbage);
     await service.scanner.start();
     await service.scale.start();
-    return {
-      simulator,
-      service,
-      scans,
-      garbage,
-      get pair() {
-        return pair;
-      },
-      async replacePair() {
-        pair = await createPtyPair(directory, 'magellan');
-      },
-    };
+    return { cable, simulator, service, scans, garbage };
   }
 
   it('delivers every symbology as an AIM string that decodeBarcode turns into the right GTIN', async () => {
@@ -147,14 +134,14 @@ describe('MagellanService over a socat pseudo-terminal pair', () => {
   it('both logical devices go lost when the cable is cut and come back on a new line at the same path', async () => {
     const setup = await rig();
     const { simulator, service, scans } = setup;
-    await setup.pair.close();
+    await setup.cable.unplug();
     await waitForStatus(service.scanner, 'lost');
     await waitForStatus(service.scale, 'lost');
     expect(await service.scale.readWeight()).toEqual({ ok: false, error: { kind: 'notOpen' } });
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect([service.scanner.status.kind, service.scale.status.kind]).toEqual(['lost', 'lost']);
 
-    await setup.replacePair();
+    await setup.cable.plugBackIn();
     await simulator.open();
     await waitForStatus(service.scanner, 'ready');
     await waitForStatus(service.scale, 'ready');

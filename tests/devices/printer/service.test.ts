@@ -4,10 +4,10 @@ import { encodeAsb, encodeRealtimeStatusReply, healthyPrinterStatus, type Printe
 import { deviceStatusFromPrinterStatus, EscPosPrinterService, type EscPosPrinterServiceOptions } from '../../../devices/printer/service';
 import { EscPosPrinterSimulator, type EscPosPrinterSimulatorOptions } from '../../../devices/printer/simulator';
 import { SerialPortTransport } from '../../../devices/serial/transport';
-import { createPtyPair, type PtyPair } from '../../../devices/sim/ptyPair';
+import { createPtyPair } from '../../../devices/sim/ptyPair';
 import { silentLogger } from '../../../shared/log';
 import type { ReceiptDocument } from '../../../shared/receipt';
-import { Cleanup, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
+import { Cleanup, createPtyCable, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
 import { longReceipt, multilingualReceipt, referenceText } from '../support/receipts';
 
 const shortReceipt: ReceiptDocument = { blocks: [{ kind: 'text', text: 'Paldies!' }, { kind: 'row', left: 'Maize', right: '€ 1,00' }] };
@@ -277,13 +277,11 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
   afterEach(() => cleanup.run());
 
   async function rig(simulatorOptions: EscPosPrinterSimulatorOptions = {}, serviceOptions: Partial<EscPosPrinterServiceOptions> = {}) {
-    const directory = cleanup.tempDir('printer');
-    let pair: PtyPair = await createPtyPair(directory, 'printer');
-    cleanup.add(() => pair.close());
-    const simulator = new EscPosPrinterSimulator(new SerialPortTransport(pair.devicePath, line9600), { columns: 42, ...simulatorOptions });
+    const cable = await createPtyCable(cleanup, 'printer', 'printer');
+    const simulator = new EscPosPrinterSimulator(new SerialPortTransport(cable.devicePath, line9600), { columns: 42, ...simulatorOptions });
     await simulator.open();
     cleanup.add(() => simulator.dispose());
-    const service = new EscPosPrinterService(new SerialPortTransport(pair.hostPath, line9600), silentLogger, {
+    const service = new EscPosPrinterService(new SerialPortTransport(cable.hostPath, line9600), silentLogger, {
       columns: 42,
       pollIntervalMs: 0,
       reconnect: fastReconnect,
@@ -291,16 +289,7 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
     });
     cleanup.add(() => service.stop());
     await service.start();
-    return {
-      simulator,
-      service,
-      get pair() {
-        return pair;
-      },
-      async replacePair() {
-        pair = await createPtyPair(directory, 'printer');
-      },
-    };
+    return { cable, simulator, service };
   }
 
   it('prints Russian, Latvian and Bulgarian names and € amounts correctly', async () => {
@@ -390,7 +379,7 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
       if (++lines !== 10) return;
       // The printer is gone from here on: it answers no more, and the cable is cut.
       simulator.silent = true;
-      cut = setup.pair.close();
+      cut = setup.cable.unplug();
     });
     const document = longReceipt(120);
     const result = await service.print(document);
@@ -399,9 +388,9 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
     expect(statuses.some((status) => status.kind === 'lost')).toBe(true);
     expect(await service.print(document)).toMatchObject({ ok: false, error: { reason: 'lineLost', stage: 'before' } });
 
-    // close() removes the old links when socat has exited: let it finish before the new pair takes the same paths.
+    // unplug() removes the old links when socat has exited: let it finish before the new pair takes the same paths.
     await cut;
-    await setup.replacePair();
+    await setup.cable.plugBackIn();
     simulator.silent = false;
     await simulator.open();
     await waitForStatus(service, 'ready');

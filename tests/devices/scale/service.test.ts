@@ -3,11 +3,11 @@ import { scaleProtocols, type ScaleProtocolName } from '../../../devices/scale/p
 import { probeScale, SerialScaleService, type SerialScaleServiceOptions } from '../../../devices/scale/service';
 import { SerialScaleSimulator, type SerialScaleSimulatorOptions } from '../../../devices/scale/simulator';
 import { SerialPortTransport } from '../../../devices/serial/transport';
-import { createPtyPair, type PtyPair } from '../../../devices/sim/ptyPair';
+import { createPtyPair } from '../../../devices/sim/ptyPair';
 import type { DeviceStatus } from '../../../shared/devices';
 import { silentLogger } from '../../../shared/log';
 import { scaleWeight } from '../../../shared/scale';
-import { bytes, Cleanup, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
+import { bytes, Cleanup, createPtyCable, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
 
 const ready: DeviceStatus = { kind: 'ready', warnings: [] };
 const notResponding: DeviceStatus = { kind: 'fault', faults: ['notResponding'] };
@@ -373,13 +373,11 @@ describe('SerialScaleService over a socat pseudo-terminal pair', () => {
   afterEach(() => cleanup.run());
 
   async function rig(protocol: ScaleProtocolName, options: SerialScaleServiceOptions = {}) {
-    const directory = cleanup.tempDir(`scale-${protocol}`);
-    let pair: PtyPair = await createPtyPair(directory, 'scale');
-    cleanup.add(() => pair.close());
-    const simulator = new SerialScaleSimulator(new SerialPortTransport(pair.devicePath, line9600), { protocol });
+    const cable = await createPtyCable(cleanup, `scale-${protocol}`, 'scale');
+    const simulator = new SerialScaleSimulator(new SerialPortTransport(cable.devicePath, line9600), { protocol });
     await simulator.open();
     cleanup.add(() => simulator.dispose());
-    const service = new SerialScaleService(new SerialPortTransport(pair.hostPath, line9600), scaleProtocols[protocol], silentLogger, {
+    const service = new SerialScaleService(new SerialPortTransport(cable.hostPath, line9600), scaleProtocols[protocol], silentLogger, {
       replyTimeoutMs: 300,
       idleCheckMs: 200,
       reconnect: fastReconnect,
@@ -387,16 +385,7 @@ describe('SerialScaleService over a socat pseudo-terminal pair', () => {
     });
     cleanup.add(() => service.stop());
     await service.start();
-    return {
-      simulator,
-      service,
-      get pair() {
-        return pair;
-      },
-      async replacePair() {
-        pair = await createPtyPair(directory, 'scale');
-      },
-    };
+    return { cable, simulator, service };
   }
 
   for (const protocol of ['mettler8217', 'scp01'] as const) {
@@ -435,13 +424,13 @@ describe('SerialScaleService over a socat pseudo-terminal pair', () => {
       it('goes lost when unplugged and back to ready on a new line at the same path', async () => {
         const setup = await rig(protocol);
         const { simulator, service } = setup;
-        await setup.pair.close();
+        await setup.cable.unplug();
         await waitForStatus(service, 'lost');
         expect(await service.readWeight()).toEqual({ ok: false, error: { kind: 'notOpen' } });
         await new Promise((resolve) => setTimeout(resolve, 150));
         expect(service.status.kind).toBe('lost');
 
-        await setup.replacePair();
+        await setup.cable.plugBackIn();
         await simulator.open();
         await waitForStatus(service, 'ready');
         simulator.setLoad(1_500);

@@ -3,9 +3,9 @@ import type { ScannerFraming } from '../../../devices/scanner/codec';
 import { SerialScannerService } from '../../../devices/scanner/service';
 import { ScannerSimulator } from '../../../devices/scanner/simulator';
 import { SerialPortTransport } from '../../../devices/serial/transport';
-import { createPtyPair, type PtyPair } from '../../../devices/sim/ptyPair';
+import { createPtyPair } from '../../../devices/sim/ptyPair';
 import { silentLogger } from '../../../shared/log';
-import { bytes, Cleanup, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
+import { bytes, Cleanup, createPtyCable, FakeTransport, fastReconnect, line9600, memoryLogger, record, waitFor, waitForStatus } from '../support/harness';
 
 const framing: ScannerFraming = { prefix: '', suffix: 'CRLF', aimIdentifiers: true };
 
@@ -166,31 +166,17 @@ describe('SerialScannerService over a socat pseudo-terminal pair', () => {
   afterEach(() => cleanup.run());
 
   async function rig(options: { framing?: ScannerFraming } = {}) {
-    const directory = cleanup.tempDir('scanner');
     const scannerFraming = options.framing ?? framing;
-    let pair: PtyPair = await createPtyPair(directory, 'scanner');
-    cleanup.add(() => pair.close());
-    const simulator = new ScannerSimulator(new SerialPortTransport(pair.devicePath, line9600), scannerFraming);
+    const cable = await createPtyCable(cleanup, 'scanner', 'scanner');
+    const simulator = new ScannerSimulator(new SerialPortTransport(cable.devicePath, line9600), scannerFraming);
     await simulator.open();
     cleanup.add(() => simulator.close());
-    const service = new SerialScannerService(new SerialPortTransport(pair.hostPath, line9600), scannerFraming, silentLogger, { reconnect: fastReconnect });
+    const service = new SerialScannerService(new SerialPortTransport(cable.hostPath, line9600), scannerFraming, silentLogger, { reconnect: fastReconnect });
     cleanup.add(() => service.stop());
     const scans = record(service.onScan);
     const garbage = record(service.onGarbage);
     await service.start();
-    return {
-      directory,
-      simulator,
-      service,
-      scans,
-      garbage,
-      get pair() {
-        return pair;
-      },
-      async replacePair() {
-        pair = await createPtyPair(directory, 'scanner');
-      },
-    };
+    return { cable, simulator, service, scans, garbage };
   }
 
   it('delivers scans with and without an AIM identifier', async () => {
@@ -233,13 +219,13 @@ describe('SerialScannerService over a socat pseudo-terminal pair', () => {
   it('goes lost when the cable is cut and back to ready on a new line at the same path', async () => {
     const setup = await rig();
     const { simulator, service, scans } = setup;
-    await setup.pair.close();
+    await setup.cable.unplug();
     await waitForStatus(service, 'lost');
     // Retries fail while the path does not exist.
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(service.status.kind).toBe('lost');
 
-    await setup.replacePair();
+    await setup.cable.plugBackIn();
     await simulator.open();
     await waitForStatus(service, 'ready');
     await simulator.scan('4006381333931', { aim: ']E0' });

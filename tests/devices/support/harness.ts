@@ -5,6 +5,7 @@ import type { DeviceStatus } from '../../../shared/devices';
 import { Emitter, type Event } from '../../../shared/event';
 import type { Logger } from '../../../shared/log';
 import type { SerialSettings, SerialTransport } from '../../../devices/serial/transport';
+import { createPtyPair } from '../../../devices/sim/ptyPair';
 
 /** What the simulated devices run at over ptys (see ptyPair.ts: ptys carry no parity). */
 export const line9600: SerialSettings = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
@@ -37,6 +38,34 @@ export class Cleanup {
     }
     if (errors.length > 0) throw errors[0];
   }
+}
+
+/**
+ * A socat pty pair that a test can unplug and plug back in at the same paths, as a
+ * re-plugged USB-serial adapter comes back as the same /dev/ttyUSB0. `cleanup`
+ * closes whichever pair is current and removes the directory.
+ */
+export interface PtyCable {
+  readonly devicePath: string;
+  readonly hostPath: string;
+  /** Cuts the cable: socat exits and both links disappear. */
+  unplug(): Promise<void>;
+  /** A new pair at the same paths; only once `unplug()` has finished, since it removes the old links. */
+  plugBackIn(): Promise<void>;
+}
+
+export async function createPtyCable(cleanup: Cleanup, prefix: string, name: string): Promise<PtyCable> {
+  const directory = cleanup.tempDir(prefix);
+  let pair = await createPtyPair(directory, name);
+  cleanup.add(() => pair.close());
+  return {
+    devicePath: pair.devicePath,
+    hostPath: pair.hostPath,
+    unplug: () => pair.close(),
+    async plugBackIn() {
+      pair = await createPtyPair(directory, name);
+    },
+  };
 }
 
 /** Polls until `probe` returns something other than undefined/false. */

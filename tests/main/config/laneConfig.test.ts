@@ -121,6 +121,8 @@ describe('lane configuration', () => {
 
     const hid = parseLaneConfig({ ...minimalConfig(), devices: { ...minimalConfig().devices, scanner: { driver: 'hidpos', usb: '05F9:4204' }, scale: { driver: 'hidpos', usb: '0922:8003' } } });
     expect(hid.devices.scanner).toEqual({ driver: 'hidpos', usb: '05f9:4204' });
+    const numbered = parseLaneConfig({ ...minimalConfig(), devices: { ...minimalConfig().devices, scanner: { driver: 'hidpos', usb: '0c2e:0b8f', report: { id: null, continuedFlag: 'last' } } } });
+    expect(numbered.devices.scanner).toEqual({ driver: 'hidpos', usb: '0c2e:0b8f', report: { id: null, continuedFlag: 'last' } });
   });
 
   it('names the field when devices do not fit together', () => {

@@ -23,6 +23,9 @@ const lineOverrides = {
   stopBits: z.union([z.literal(1), z.literal(2)]).optional(),
 };
 
+/** A Magellan host command without its CR: printable ASCII. */
+const magellanCommand = z.string().regex(/^[\x20-\x7e]{1,16}$/, 'printable ASCII, without the CR, e.g. S2');
+
 const usbId = z
   .string()
   .regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/, 'vendor:product in hex, e.g. 05f9:4204 (as lsusb prints it)')
@@ -63,6 +66,16 @@ export const scannerConfigSchema = z.discriminatedUnion('driver', [
       ...lineOverrides,
       /** What the scale half reports in: kg (5 digits, thousandths) or lb (4 digits, hundredths). */
       weightUnit: z.enum(['kg', 'lb']).default('kg'),
+      /**
+       * Host commands public sources do not document for single-cable (scanner enable and
+       * disable, scale zero): set them from the model's programming guide. Without them
+       * scans are gated on the host and zeroing is left to the scale's own button.
+       */
+      commands: z
+        .object({ scannerEnable: magellanCommand, scannerDisable: magellanCommand, zero: magellanCommand })
+        .partial()
+        .strict()
+        .optional(),
     })
     .strict(),
   z

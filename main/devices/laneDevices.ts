@@ -72,7 +72,7 @@ export function createLaneDevices(config: Pick<LaneConfig, 'laneId' | 'devices'>
       scanner = new SerialScannerService(new SerialPortTransport(scannerConfig.path, serial8N1(scannerConfig.baudRate)), scannerConfig.framing, log);
       break;
     case 'magellan':
-      magellan = new MagellanService(new SerialPortTransport(scannerConfig.path, lineSettings(magellanSingleCableProtocol.serial, scannerConfig)), log, { unit: scannerConfig.weightUnit });
+      magellan = new MagellanService(new SerialPortTransport(scannerConfig.path, lineSettings(magellanSingleCableProtocol.serial, scannerConfig)), log, { unit: scannerConfig.weightUnit, commands: scannerConfig.commands });
       scanner = magellan.scanner;
       break;
     case 'hidpos': {

@@ -136,6 +136,9 @@ describe('lane configuration', () => {
     expect(problemsOf(() => parseLaneConfig({ ...base, devices: { ...base.devices, scanner: { driver: 'hidpos', usb: '5f9:4204' } } }))).toEqual([
       expect.stringMatching(/^devices\.scanner\.usb: vendor:product in hex/),
     ]);
+    expect(problemsOf(() => parseLaneConfig({ ...base, devices: { ...base.devices, scanner: { driver: 'magellan', path: '/dev/ttyS0', commands: { zero: 'S3\r' } } } }))).toEqual([
+      expect.stringMatching(/^devices\.scanner\.commands\.zero: printable ASCII, without the CR/),
+    ]);
     expect(problemsOf(() => parseLaneConfig({ ...base, devices: { ...base.devices, scale: { driver: 'mettler8217', path: '/dev/ttyS4', parity: 'mark' } } }))).toEqual([
       expect.stringMatching(/^devices\.scale\.parity: /),
     ]);

@@ -6,6 +6,7 @@ import { repoRoot } from '../main/cli/paths';
 import { benchBarcodeLookup } from './barcodeLookup';
 import { bigCatalog } from './bigCatalog';
 import { benchCodecs, benchWeightRoundTrips } from './devices';
+import { benchSimulatedShoppers } from './shopper';
 import { benchScanToScreen } from './scanToScreen';
 
 /**
@@ -31,6 +32,8 @@ async function main() {
   const weightRoundTrip = await benchWeightRoundTrips(200);
   process.stderr.write('codec throughput…\n');
   const codecs = benchCodecs(200_000);
+  process.stderr.write('simulated shoppers at the bagging scale…\n');
+  const simulatedShoppers = benchSimulatedShoppers();
 
   const report = {
     date: new Date().toISOString(),
@@ -40,6 +43,7 @@ async function main() {
     scanToScreen: { ...scanToScreen, target: 'p99 ≤ 30 ms with 1,000,000 items' },
     weightRoundTrip: { protocols: weightRoundTrip, target: 'wire time + ≤ 5 ms (overhead measured over a pty, which has no wire time)' },
     codecs,
+    simulatedShoppers,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -111,15 +111,28 @@ export class SerialPortTransport implements SerialTransport {
           return;
         }
         this.#port = port;
-        void this.#startPresenceCheck(port).finally(resolve);
+        void this.#startPresenceCheck(port).then((present) => {
+          if (present) {
+            resolve();
+            return;
+          }
+          // Opened a node that vanished at once (a cable pulled while we opened, a pty pair being torn
+          // down): nothing would ever tell us it is dead, so this open failed.
+          if (this.#port === port) this.#port = undefined;
+          this.#released.add(port);
+          port.close(() => undefined);
+          reject(new Error(`${this.path} disappeared while opening`));
+        });
       });
     });
   }
 
-  async #startPresenceCheck(port: SerialPort): Promise<void> {
-    if (this.#presenceCheckMs === 0) return;
+  /** Starts watching the open port's device node; false when the node is already gone. */
+  async #startPresenceCheck(port: SerialPort): Promise<boolean> {
+    if (this.#presenceCheckMs === 0) return true;
     const device = await deviceNumber(this.path);
-    if (device === undefined || this.#port !== port) return;
+    if (device === undefined) return false;
+    if (this.#port !== port) return true;
     this.#stopPresenceCheck();
     let checking = false;
     this.#presenceTimer = setInterval(() => {
@@ -138,6 +151,7 @@ export class SerialPortTransport implements SerialTransport {
         .finally(() => (checking = false));
     }, this.#presenceCheckMs);
     this.#presenceTimer.unref?.();
+    return true;
   }
 
   #stopPresenceCheck(): void {

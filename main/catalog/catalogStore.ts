@@ -65,6 +65,8 @@ function searchText(name: LocalizedText): string {
 export class CatalogStore {
   readonly #byGtin: Statement<[number], ItemRow>;
   readonly #byPlu: Statement<[string], ItemRow>;
+  #page: Statement<[number, number], ItemRow> | undefined;
+  #revision: Statement<[], { revision: string }> | undefined;
 
   constructor(readonly db: Db) {
     this.#byGtin = db.prepare(`SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.gtin = ?`);
@@ -89,6 +91,26 @@ export class CatalogStore {
   lookupPlu(plu: string): CatalogItem | undefined {
     const row = this.#byPlu.get(plu);
     return row ? toItem(row) : undefined;
+  }
+
+  /**
+   * Up to `limit` items after `afterGtin` (from the start when undefined), in GTIN order: a
+   * whole catalogue read a page at a time, so a reader can pause between pages while the lane
+   * keeps looking up scans (an open cursor would block the connection).
+   */
+  itemsAfter(afterGtin: string | undefined, limit: number): CatalogItem[] {
+    this.#page ??= this.db.prepare<[number, number], ItemRow>(`SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.gtin > ? ORDER BY i.gtin LIMIT ?`);
+    return this.#page.all(afterGtin === undefined ? 0 : gtinKey(afterGtin), limit).map(toItem);
+  }
+
+  /**
+   * Changes whenever the items may have changed: `data_version` moves when another connection
+   * (a catalogue sync) commits, `total_changes()` when this one writes. Lets a cache built from
+   * the items know it is stale with one cheap read.
+   */
+  revision(): string {
+    this.#revision ??= this.db.prepare<[], { revision: string }>("SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() AS revision");
+    return this.#revision.get()?.revision ?? '';
   }
 
   /**

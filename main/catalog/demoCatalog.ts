@@ -1,6 +1,7 @@
 import { gtinCheckDigit, toGtin14 } from '../../shared/barcode';
 import type { CatalogItem } from '../../shared/catalog/item';
 import type { LocalizedText } from '../../shared/i18n/languages';
+import { seededRandom } from '../../shared/random';
 import type { CatalogSettings, CatalogStore, VatClass } from './catalogStore';
 
 /**
@@ -206,17 +207,6 @@ export function produceGtin(plu: string): string {
   return toGtin14(body + String(gtinCheckDigit(body)));
 }
 
-/** A small deterministic PRNG (mulberry32), so the demo catalogue is the same everywhere. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Every demo item. `count` packaged goods are generated as brand × product × size
@@ -233,7 +223,7 @@ export function* demoItems(options: { count: number; variableMeasureGtin: (itemR
   for (const deli of demoVariableMeasure) {
     yield { gtin: options.variableMeasureGtin(deli.itemReference), name: deli.name, priceMinor: deli.pricePerKg, soldBy: 'weight', variableMeasure: true, vatClass: deli.vatClass };
   }
-  const next = random(options.seed ?? 20261123);
+  const next = seededRandom(options.seed ?? 20261123);
   let itemNumber = 1000;
   for (let made = 0; made < options.count; ) {
     for (const brand of brands) {

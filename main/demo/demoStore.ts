@@ -9,9 +9,12 @@ import { ScannerSimulator } from '../../devices/scanner/simulator';
 import { createPtyPair, type PtyPair } from '../../devices/sim/ptyPair';
 import { SerialPortTransport } from '../../devices/serial/transport';
 import type { Logger } from '../../shared/log';
+import { showcase } from '../catalog/demoCatalog';
 import { ensureDemoCatalog } from '../catalog/ensureDemoCatalog';
 import type { LaneConfigInput } from '../config/laneConfig';
+import { Journal } from '../lane/journal';
 import { LaneProcess, type LaneReady } from './laneProcess';
+import { demoItemGrams } from './shopperHands';
 
 export interface DemoStoreOptions {
   /** Catalogue, journals, logs, lane configurations and pseudo-terminals live here. */
@@ -23,6 +26,11 @@ export interface DemoStoreOptions {
   readonly defaultLanguage?: 'en' | 'ru' | 'lv' | 'bg';
   /** How the simulated card terminal decides: by hand (device panel, tests) or on its own. */
   readonly terminalMode?: 'manual' | 'autoApprove';
+  /**
+   * Give the lanes a bagging (security) scale, checked after every item (default true). Tests
+   * about other things turn it off so their shoppers need not bag.
+   */
+  readonly baggingScale?: boolean;
   readonly log: Logger;
 }
 
@@ -51,6 +59,24 @@ export interface DemoStore {
 }
 
 const serial = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 } as const;
+
+/** Ten past sales' worth of observations for each showcase item (±1 %), unless the lane already knows it. */
+function seedLearnedWeights(journalPath: string): void {
+  const journal = Journal.open(journalPath);
+  try {
+    const observations = Object.entries(showcase)
+      .filter(([name]) => name !== 'bananasPlu')
+      .flatMap(([, code]) => {
+        const gtin = code.padStart(14, '0');
+        if (journal.weightProfile(gtin)) return [];
+        const grams = demoItemGrams(code);
+        return Array.from({ length: 10 }, (_, i) => ({ gtin, grams: grams + Math.round(((i % 5) - 2) * grams * 0.005) }));
+      });
+    journal.learnWeights(observations);
+  } finally {
+    journal.close();
+  }
+}
 
 async function freePort(preferred: number): Promise<number> {
   const tryListen = (port: number) =>
@@ -140,13 +166,15 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
         devices: {
           scanner: { driver: 'serial', path: scannerPty.hostPath, baudRate: 9600, framing: { prefix: '', suffix: 'CR', aimIdentifiers: false } },
           scale: { driver: 'mettler8217', path: scalePty.hostPath, dataBits: 8, parity: 'none' },
-          baggingScale: { driver: 'scp01', path: baggingPty.hostPath, dataBits: 8, parity: 'none' },
+          ...(options.baggingScale !== false && { baggingScale: { driver: 'scp01' as const, path: baggingPty.hostPath, dataBits: 8 as const, parity: 'none' as const } }),
           printer: { driver: 'escpos-serial', path: printerPty.hostPath, baudRate: 9600, columns: 42 },
           paymentTerminal: { driver: 'tcp', host: '127.0.0.1', port: terminal.port, timeoutSeconds: 120 },
           laneLight: { driver: 'relay-serial', path: lightPty.hostPath },
         },
         log: { level: 'info' },
       };
+      // A demo store that has been open a while: each lane has learned what the showcase items weigh.
+      seedLearnedWeights(join(dataDir, `journal-${laneId}.sqlite`));
       const configFile = join(dataDir, 'lanes', `${laneId}.json`);
       mkdirSync(join(dataDir, 'lanes'), { recursive: true });
       writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);

@@ -6,6 +6,7 @@ import type { Logger } from '../../shared/log';
 import { demoSettings, produceGtin, showcase } from '../catalog/demoCatalog';
 import { demoDeliPrefix } from '../catalog/ensureDemoCatalog';
 import type { DemoLane } from './demoStore';
+import { scanAndBag } from './shopperHands';
 
 /**
  * The demo's "hardware" panel on loopback: buttons that scan sample barcodes through the
@@ -16,28 +17,30 @@ import type { DemoLane } from './demoStore';
 export interface SampleScan {
   readonly label: string;
   readonly code: string;
+  /** The demo shopper puts it in the bagging area afterwards (not an unknown or rejected code, not produce still to weigh). */
+  readonly bag?: boolean;
 }
 
 export function demoSampleScans(): SampleScan[] {
   const template = getRestrictedTemplate(demoSettings.restrictedTemplate ?? 'sweden')!;
   return [
-    { label: 'Milk', code: showcase.milk },
-    { label: 'Rye bread', code: showcase.bread },
-    { label: 'Chocolate', code: showcase.chocolate },
-    { label: 'Coffee', code: showcase.coffee },
-    { label: 'Beer (18+)', code: showcase.beer },
+    { label: 'Milk', bag: true, code: showcase.milk },
+    { label: 'Rye bread', bag: true, code: showcase.bread },
+    { label: 'Chocolate', bag: true, code: showcase.chocolate },
+    { label: 'Coffee', bag: true, code: showcase.coffee },
+    { label: 'Beer (18+)', bag: true, code: showcase.beer },
     { label: 'Bananas (weighed: PLU 4011 card)', code: produceGtin('4011').slice(1) },
-    { label: 'Deli cheese, labelled €4.58', code: makeRestrictedBarcode(template, { prefix: demoDeliPrefix, itemReference: '000001', priceMinor: 458 }, demoSettings.currency) },
-    { label: 'Milk as UPC-A/EAN with AIM ]E0', code: `]E0${showcase.milk}` },
-    { label: 'GS1-128: milk', code: `]C101${showcase.milk.padStart(14, '0')}` },
-    { label: 'Digital Link QR: coffee', code: `]Q3https://id.gs1.org/01/${showcase.coffee.padStart(14, '0')}` },
+    { label: 'Deli cheese, labelled €4.58', bag: true, code: makeRestrictedBarcode(template, { prefix: demoDeliPrefix, itemReference: '000001', priceMinor: 458 }, demoSettings.currency) },
+    { label: 'Milk as UPC-A/EAN with AIM ]E0', bag: true, code: `]E0${showcase.milk}` },
+    { label: 'GS1-128: milk', bag: true, code: `]C101${showcase.milk.padStart(14, '0')}` },
+    { label: 'Digital Link QR: coffee', bag: true, code: `]Q3https://id.gs1.org/01/${showcase.coffee.padStart(14, '0')}` },
     { label: 'Not in the catalogue', code: '4006381333931' },
     { label: 'Wrong check digit', code: '4750001000017' },
   ];
 }
 
 const laneAction = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('scan'), code: z.string().min(1).max(512) }),
+  z.object({ action: z.literal('scan'), code: z.string().min(1).max(512), bag: z.boolean().default(false) }),
   z.object({ action: z.literal('garbage') }),
   z.object({ action: z.literal('terminal'), decision: z.enum(['approve', 'decline', 'cancel']) }),
   z.object({ action: z.literal('paper'), paper: z.enum(['ok', 'nearEnd', 'end']) }),
@@ -45,6 +48,8 @@ const laneAction = z.discriminatedUnion('action', [
   /** Something put on (or taken off) the weighing platter; `motion` leaves it swinging until the next load. */
   z.object({ action: z.literal('scale'), grams: z.number().int().min(-1_000).max(40_000), motion: z.boolean().default(false) }),
   z.object({ action: z.literal('bagging'), grams: z.number().int().min(0).max(40_000) }),
+  /** Put down (positive) or take away (negative) something, relative to what is there. */
+  z.object({ action: z.literal('baggingChange'), grams: z.number().int().min(-40_000).max(40_000) }),
   z.object({ action: z.literal('scaleFault'), fault: z.enum(['silent', 'zeroError', 'none']) }),
 ]);
 
@@ -91,7 +96,8 @@ export async function startDevicePanel(lanes: readonly DemoLane[], options: { po
       const command = parsed.data;
       switch (command.action) {
         case 'scan':
-          await lane.scanner.scan(parseScannerText(command.code));
+          if (command.bag && lane.baggingScale) await scanAndBag(lane, command.code);
+          else await lane.scanner.scan(parseScannerText(command.code));
           break;
         case 'garbage':
           await lane.scanner.writeRaw(Uint8Array.from([0x00, 0xff, 0x1b, 0x07, 0x80, 0x9f, 0x0d]));
@@ -111,6 +117,9 @@ export async function startDevicePanel(lanes: readonly DemoLane[], options: { po
           break;
         case 'bagging':
           lane.baggingScale.setLoad(command.grams);
+          break;
+        case 'baggingChange':
+          lane.baggingScale.setLoad(Math.max(0, lane.baggingScale.load + command.grams));
           break;
         case 'scaleFault':
           lane.scale.silent = command.fault === 'silent';
@@ -194,7 +203,7 @@ function render(state) {
   samples = state.samples;
   lanesEl.replaceChildren(...state.lanes.map((lane) => {
     const input = el('input', { placeholder: 'barcode, e.g. ]C101… or <GS>' });
-    const scanButtons = samples.map((s) => el('button', { textContent: s.label, title: s.code, onclick: () => post(lane.laneId, { action: 'scan', code: s.code }) }));
+    const scanButtons = samples.map((s) => el('button', { textContent: s.label, title: s.code + (s.bag ? ' (then put in the bagging area)' : ''), onclick: () => post(lane.laneId, { action: 'scan', code: s.code, bag: Boolean(s.bag) }) }));
     const pending = lane.pending[0];
     return el('section', { className: 'lane' }, [
       el('h2', { textContent: 'Lane ' + lane.laneId + (lane.laneUp ? '' : ' (restarting…)') }),
@@ -212,7 +221,11 @@ function render(state) {
         el('button', { textContent: 'Unplug (silent)', onclick: () => post(lane.laneId, { action: 'scaleFault', fault: 'silent' }) }),
         el('button', { textContent: 'Scale OK', onclick: () => post(lane.laneId, { action: 'scaleFault', fault: 'none' }) })]),
       el('h3', { textContent: 'Bagging area: ' + reading(lane.bagging.reading) }),
-      el('div', {}, [0, 350, 1585].map((grams) => el('button', { textContent: grams === 0 ? 'Empty' : (grams / 1000).toFixed(3) + ' kg', onclick: () => post(lane.laneId, { action: 'bagging', grams }) }))),
+      el('div', {}, [
+        el('button', { textContent: 'Put down an unscanned item (+500 g)', onclick: () => post(lane.laneId, { action: 'baggingChange', grams: 500 }) }),
+        el('button', { textContent: 'Take something away (−500 g)', onclick: () => post(lane.laneId, { action: 'baggingChange', grams: -500 }) }),
+        el('button', { textContent: 'Put down the weighed item (scale load)', onclick: () => post(lane.laneId, { action: 'baggingChange', grams: lane.scale.load }) }),
+        el('button', { textContent: 'Empty', onclick: () => post(lane.laneId, { action: 'bagging', grams: 0 }) })]),
       el('p', { textContent: 'Lane light: ' + (['green', 'yellow', 'red'].filter((lamp) => lane.lamps[lamp]).join(' + ') || 'off') + (lane.lamps.buzzer ? ' + buzzer' : '') }),
       el('h3', { textContent: 'Card terminal' }),
       pending

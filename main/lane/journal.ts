@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { Sale } from '../../shared/checkout/sale';
+import { learnWeight, weightProfileSchema, type WeightProfile } from '../../shared/checkout/bagging';
+import type { BaggingObservation, Sale } from '../../shared/checkout/sale';
 import { saleTotalMinor } from '../../shared/checkout/sale';
 import { openDatabase, type Db } from '../db/database';
 import { journalMigrations } from './migrations';
@@ -44,6 +45,8 @@ export class Journal {
   readonly #insertEvent: Statement;
   readonly #saveState: Statement;
   readonly #insertOutbox: Statement;
+  readonly #selectWeight: Statement;
+  readonly #upsertWeight: Statement;
   readonly #commit: (entry: JournalEntry) => number;
 
   #commitsSinceCheckpoint = 0;
@@ -62,15 +65,46 @@ export class Journal {
     this.#insertOutbox = db.prepare(
       'INSERT OR IGNORE INTO outbox (sale_id, sale_number, status, total_minor, closed_at, payload) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.#selectWeight = db.prepare('SELECT profile FROM item_weights WHERE gtin = ?');
+    this.#upsertWeight = db.prepare(
+      'INSERT INTO item_weights (gtin, profile, updated_at) VALUES (?, ?, ?) ON CONFLICT (gtin) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at',
+    );
     this.#commit = db.transaction((entry: JournalEntry) => {
       const seq = Number(this.#insertEvent.run(entry.at, entry.event.type, entry.saleId, entry.state, JSON.stringify(entry.event)).lastInsertRowid);
       if (entry.snapshot !== undefined) this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
       const sale = entry.closedSale;
       if (sale && sale.status !== 'open') {
-        this.#insertOutbox.run(sale.id, sale.number, sale.status, saleTotalMinor(sale.lines), sale.closedAt ?? entry.at, JSON.stringify(sale));
+        const inserted = this.#insertOutbox.run(sale.id, sale.number, sale.status, saleTotalMinor(sale.lines), sale.closedAt ?? entry.at, JSON.stringify(sale)).changes > 0;
+        // Learned once per sale (the outbox row is the "once"), and only from sales that completed.
+        if (inserted && sale.status === 'completed') this.#learnWeights(sale, entry.at);
       }
       return seq;
     });
+  }
+
+  /** What the lane has learned an item weighs in the bagging area, if anything. */
+  weightProfile(gtin: string): WeightProfile | undefined {
+    const row = this.#selectWeight.get(gtin) as { profile: string } | undefined;
+    if (!row) return undefined;
+    const parsed = weightProfileSchema.safeParse(JSON.parse(row.profile));
+    // A profile this version cannot read is relearned rather than trusted.
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  #learnWeights(sale: Sale, at: number): void {
+    this.#learn(sale.baggingObservations ?? [], at);
+  }
+
+  #learn(observations: readonly BaggingObservation[], at: number): void {
+    for (const observation of observations) {
+      const profile = learnWeight(this.weightProfile(observation.gtin), observation.grams);
+      this.#upsertWeight.run(observation.gtin, JSON.stringify(profile), at);
+    }
+  }
+
+  /** Learns weights observed elsewhere (another lane, the store's catalogue, a demo's history) in one transaction. */
+  learnWeights(observations: readonly BaggingObservation[], at = Date.now()): void {
+    this.db.transaction(() => this.#learn(observations, at))();
   }
 
   static open(path: string): Journal {

@@ -2,17 +2,22 @@ import { createActor, fromPromise, type Actor, type AnyEventObject, type Inspect
 import { decodeBarcode, type RestrictedTemplate } from '../../shared/barcode';
 import type { LaneService } from '../../shared/bridge/laneService';
 import { stateToPath, type LaneView, type ScanTrace } from '../../shared/bridge/laneView';
-import type { CheckoutEvent } from '../../shared/checkout/events';
+import type { CheckoutEvent, HelpRequest, UiEvent } from '../../shared/checkout/events';
 import { checkoutMachine, isRestorableSnapshot, type LaneInfo, type PrintResult } from '../../shared/checkout/machine';
 import { itemCount, priceScan, saleTotalMinor, type ScanOutcome } from '../../shared/checkout/sale';
+import { baggingExpectation } from '../../shared/checkout/bagging';
 import { laneLightFor, type LaneLightIndication } from '../../shared/checkout/laneLight';
 import { Emitter, type Disposable } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { buildReceiptDocument } from '../../shared/receipt/buildReceipt';
 import type { CatalogStore } from '../catalog/catalogStore';
+import * as catalogSearch from '../catalog/search';
 import type { Journal } from './journal';
 import { DiscardedInputBatcher } from './discardedInput';
 import { installedDevices, type LaneDevices, type ScanInput } from './ports';
+
+/** Enough of the recent past for an assistant to see what led to the call. */
+const recentEventsKept = 12;
 
 export interface LaneRuntimeOptions {
   readonly lane: Omit<LaneInfo, 'epoch'>;
@@ -54,6 +59,7 @@ export class LaneRuntime {
   #lastSnapshot: unknown;
   #lastState = '';
   #laneLight: LaneLightIndication | undefined;
+  readonly #recentEvents: string[] = [];
   readonly #discarded = new DiscardedInputBatcher((role, count, reason) => this.#send({ type: 'device.inputDiscarded', role, count, reason }));
 
   constructor(options: LaneRuntimeOptions) {
@@ -64,14 +70,64 @@ export class LaneRuntime {
   /** The lane as a bridge service for screens. */
   readonly service: LaneService = {
     getView: async () => this.view,
-    sendEvent: async ({ event }) => {
-      const actor = this.#requireActor();
-      const accepted = actor.getSnapshot().can(event);
-      if (!accepted) this.#log.info({ event: event.type, state: this.view.state }, 'screen event ignored in this state');
-      actor.send(event);
-      return { accepted };
-    },
+    sendEvent: async ({ event }) => ({ accepted: this.#screenEvent(event) }),
+    searchItems: async ({ text }) => ({ items: await catalogSearch.searchItems(this.#options.catalog, { text, language: this.view.context.language }) }),
+    // No per-lane sales counts are kept yet: the grid shows its default order (fruit, vegetables, bread, by name).
+    mostUsedItems: async () => ({ items: await catalogSearch.mostUsedItems(this.#options.catalog, { usage: new Map(), language: this.view.context.language }) }),
   };
+
+  /**
+   * A shopper's action from a screen. Most go to the statechart as they are; a chosen item
+   * is priced here from the catalogue (a screen never says what anything costs), and a help
+   * call gets the lane's context attached.
+   */
+  #screenEvent(event: UiEvent): boolean {
+    const actor = this.#requireActor();
+    let translated: CheckoutEvent = event;
+    if (event.type === 'ui.chooseItem' && this.view.state === 'scanning.lookup') {
+      translated = { type: 'lookup.chosen', code: event.gtin, outcome: this.#priceChosenItem(event.gtin) };
+    } else if (event.type === 'ui.callHelp') {
+      translated = { type: 'help.requested', request: this.#helpRequest() };
+      this.#log.warn({ help: translated.request }, 'shopper called for help');
+    }
+    const accepted = actor.getSnapshot().can(translated);
+    if (!accepted) this.#log.info({ event: event.type, state: this.view.state }, 'screen event ignored in this state');
+    // Sent even when ignored: the journal records what the shopper did, accepted or not.
+    actor.send(translated);
+    return accepted;
+  }
+
+  #priceChosenItem(gtin: string): ScanOutcome {
+    let item;
+    try {
+      item = this.#options.catalog.lookup(gtin);
+    } catch (error) {
+      this.#log.error({ gtin, error: String(error) }, 'catalogue lookup failed');
+    }
+    return this.#withBaggingExpectation(priceScan({ scannedCode: gtin, lookupGtin: gtin }, item));
+  }
+
+  /** What the bagging area should gain for this item, from what the lane has learned it weighs. */
+  #withBaggingExpectation(outcome: ScanOutcome): ScanOutcome {
+    if (outcome.kind !== 'item' || !this.#options.devices.baggingScale) return outcome;
+    let profile;
+    try {
+      profile = this.#options.journal.weightProfile(outcome.line.gtin);
+    } catch (error) {
+      this.#log.error({ gtin: outcome.line.gtin, error: String(error) }, 'learned weight could not be read; treating the item as new');
+    }
+    return { ...outcome, bagging: baggingExpectation(profile) };
+  }
+
+  /** What an assistant walking over needs: where the shopper is, the basket, device trouble, what just happened. */
+  #helpRequest(): HelpRequest {
+    const { state, context, itemCount, totalMinor } = this.view;
+    const deviceProblems = Object.entries(context.devices).flatMap(([role, status]) => {
+      if (!status || status.kind === 'ready') return [];
+      return [`${role}: ${status.kind === 'fault' ? status.faults.join(', ') : status.kind}`];
+    });
+    return { at: Date.now(), state, itemCount, totalMinor, deviceProblems, recentEvents: [...this.#recentEvents] };
+  }
 
   get view(): LaneView {
     if (!this.#view) throw new Error('lane runtime not started');
@@ -253,7 +309,7 @@ export class LaneRuntime {
     }
     const outcome = priceScan({ scannedCode: code, lookupGtin: barcode.lookupGtin, priceMinor: barcode.priceMinor, weightGrams: barcode.weightGrams }, item);
     if (outcome.kind === 'unknownItem') log.info({ code, gtin: barcode.lookupGtin }, 'item not in catalogue');
-    return outcome;
+    return this.#withBaggingExpectation(outcome);
   }
 
   /** Commit, then publish. Runs synchronously inside every statechart step. */
@@ -264,6 +320,7 @@ export class LaneRuntime {
     const state = stateToPath(snapshot.value);
     const event = this.#currentEvent ?? { type: 'xstate.init' };
     this.#currentEvent = undefined;
+    this.#rememberEvent(event);
     // An event the current state ignores leaves the very same snapshot: it is journaled (what
     // happened at the lane) but there is nothing new to save or show.
     const unchanged = snapshot === this.#lastSnapshot;
@@ -312,6 +369,14 @@ export class LaneRuntime {
     }
     this.#showLaneLight();
     this.#maybeCheckpoint(state);
+  }
+
+  /** A short memory of what happened at the lane, for a help call; noise (scale readings) left out. */
+  #rememberEvent(event: AnyEventObject): void {
+    if (event.type === 'scale.reading' || event.type === 'xstate.init') return;
+    const outcome = (event as { outcome?: { kind?: string } }).outcome?.kind;
+    this.#recentEvents.push(`${new Date().toISOString().slice(11, 19)} ${event.type}${outcome ? ` (${outcome})` : ''}`);
+    if (this.#recentEvents.length > recentEventsKept) this.#recentEvents.shift();
   }
 
   /** Between sales nobody is waiting for the screen: a good moment to tidy the journal. */

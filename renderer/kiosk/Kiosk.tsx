@@ -1,12 +1,15 @@
 import { useEffect, useLayoutEffect, type ReactNode } from 'react';
 import { inState, type LaneView } from '../../shared/bridge/laneView';
 import { isLanguage } from '../../shared/i18n/languages';
-import { ConfirmCancelDialog, ConnectingOverlay, DeviceBanner, NoticeDialog, TopBar, type Send } from './components';
+import { ConfirmCancelDialog, ConnectingOverlay, DeviceBanner, HelpBanner, NoticeDialog, StillThereDialog, TopBar, type Send } from './components';
 import { KioskLanguage, useKioskText } from './i18n';
 import { Spinner } from './icons';
 import { recordRenderedScan } from './renderTrace';
+import { BaggingDialog } from './screens/BaggingDialog';
 import { BasketScreen } from './screens/BasketScreen';
+import { LookupScreen } from './screens/LookupScreen';
 import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
+import { ParkedScreen } from './screens/ParkedScreen';
 import { PaymentScreen } from './screens/PaymentScreen';
 import { ReceiptScreen } from './screens/ReceiptScreen';
 import { WelcomeScreen } from './screens/WelcomeScreen';
@@ -53,20 +56,29 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
   let body: ReactNode;
   let modal: ReactNode = null;
   let duringSale = false;
+  let banner: ReactNode = null;
 
   if (state === 'idle') {
     body = <WelcomeScreen language={context.language} send={send} />;
   } else if (state === 'outOfService') {
     body = <OutOfServiceScreen context={context} />;
+  } else if (state === 'scanning.lookup') {
+    duringSale = true;
+    body = <LookupScreen view={view} send={send} />;
+  } else if (state === 'parked') {
+    body = <ParkedScreen view={view} send={send} />;
   } else if (inState(state, 'scanning')) {
     duringSale = true;
     body = <BasketScreen view={view} send={send} />;
     if (state === 'scanning.confirmingCancel') modal = <ConfirmCancelDialog send={send} />;
     else if (state === 'scanning.weighing') modal = <WeighingDialog context={context} send={send} />;
+    else if (state === 'scanning.stillThere') modal = <StillThereDialog send={send} />;
+    else if (state === 'scanning.baggingMismatch') modal = <BaggingDialog context={context} send={send} />;
     else if (context.notice) modal = <NoticeDialog notice={context.notice} send={send} />;
   } else if (inState(state, 'payment')) {
     duringSale = true;
     body = <PaymentScreen view={view} send={send} />;
+    if (context.bagging?.mismatch?.kind === 'itemRemoved') banner = <KeepBaggedBanner />;
     if (context.notice) modal = <NoticeDialog notice={context.notice} send={send} />;
   } else if (inState(state, 'receipt')) {
     body = <ReceiptScreen view={view} send={send} />;
@@ -79,10 +91,26 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
     <div className={`screen screen--${top}`} data-testid={`screen-${state.replaceAll('.', '-')}`} data-state={state}>
       <TopBar context={context} send={send} showLanguages={state !== 'idle'} />
       {duringSale && <DeviceBanner context={context} />}
+      <HelpBanner context={context} send={send} />
+      {banner}
       <main className="screen__main" inert={modal !== null}>
         {body}
       </main>
       {modal}
+    </div>
+  );
+}
+
+/** Items taken out of the bagging area while the card is at the terminal: said at once, without stopping the payment. */
+function KeepBaggedBanner() {
+  const { t } = useKioskText();
+  return (
+    <div className="banner" role="alert" data-testid="keep-bagged">
+      <div className="banner__text">
+        <p>
+          <strong>{t('bagging.keepDuringPayment')}</strong>
+        </p>
+      </div>
     </div>
   );
 }

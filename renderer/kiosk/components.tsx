@@ -67,7 +67,62 @@ export function TopBar({ context, send, showLanguages }: { context: CheckoutCont
         <span className="topbar__lane">{t('app.lane', { laneId: context.lane.laneId })}</span>
       </div>
       {showLanguages && <LanguageSwitcher current={context.language} send={send} />}
+      <HelpButton called={Boolean(context.help)} send={send} />
     </header>
+  );
+}
+
+/** On every screen: calls an assistant (the lane sends them its context); pressed again, cancels the call. */
+function HelpButton({ called, send }: { called: boolean; send: Send }) {
+  const { t } = useKioskText();
+  return (
+    <button
+      type="button"
+      className={called ? 'help-button help-button--called' : 'help-button'}
+      data-testid="help"
+      aria-pressed={called}
+      onClick={() => send({ type: called ? 'ui.cancelHelp' : 'ui.callHelp' })}
+    >
+      {called ? t('help.cancel') : t('help.call')}
+    </button>
+  );
+}
+
+/** While an assistant is on the way: say so, so the shopper waits rather than walks off. */
+export function HelpBanner({ context, send }: { context: CheckoutContext; send: Send }) {
+  const { t } = useKioskText();
+  if (!context.help) return null;
+  return (
+    <div className="banner banner--info" role="status" data-testid="help-banner">
+      <InfoIcon className="banner__icon" />
+      <div className="banner__text">
+        <p>
+          <strong>{t('help.calledTitle')}</strong> {t('help.calledBody')}
+        </p>
+      </div>
+      <Button testId="cancel-help" onPress={() => send({ type: 'ui.cancelHelp' })}>
+        {t('help.cancel')}
+      </Button>
+    </div>
+  );
+}
+
+/** `scanning.stillThere`: the lane asks before it parks the sale. */
+export function StillThereDialog({ send }: { send: Send }) {
+  const { t } = useKioskText();
+  return (
+    <Dialog
+      kind="stillThere"
+      tone="info"
+      title={t('stillThere.title')}
+      actions={
+        <Button testId="still-here" variant="primary" onPress={() => send({ type: 'ui.dismiss' })}>
+          {t('stillThere.continue')}
+        </Button>
+      }
+    >
+      <p>{t('stillThere.body')}</p>
+    </Dialog>
   );
 }
 
@@ -129,7 +184,7 @@ export function Dialog({ kind, title, tone, children, actions }: { kind: string;
           </h2>
         </div>
         <div className="modal__body">{children}</div>
-        <div className="modal__actions">{actions}</div>
+        {actions && <div className="modal__actions">{actions}</div>}
       </div>
     </div>
   );

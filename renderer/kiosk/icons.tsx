@@ -1,11 +1,12 @@
 /** Inline icons (no image files: the page's CSP allows only its own origin). Decorative: hidden from screen readers. */
 import type { ReactNode } from 'react';
 
-interface IconProps {
+export interface IconProps {
   readonly className?: string;
 }
 
-function Svg({ className, children }: IconProps & { children: ReactNode }) {
+/** The frame every kiosk icon is drawn in: a 48-unit square, stroked in the text colour. */
+export function Svg({ className, children }: IconProps & { children: ReactNode }) {
   return (
     <svg className={className ?? 'icon'} viewBox="0 0 48 48" fill="none" stroke="currentColor" strokeWidth={3} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
       {children}

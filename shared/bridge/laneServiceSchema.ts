@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LaneService } from './laneService';
+import { maxSearchTextLength, type LaneService } from './laneService';
 import type { ServiceSchema } from './rpcServer';
 import { uiEventSchema } from './uiEventSchema';
 
@@ -7,5 +7,7 @@ import { uiEventSchema } from './uiEventSchema';
 export const laneServiceSchema: ServiceSchema<LaneService> = {
   getView: z.object({}).strict() as z.ZodType<Record<string, never>>,
   sendEvent: z.object({ event: uiEventSchema }).strict(),
+  searchItems: z.object({ text: z.string().max(maxSearchTextLength) }).strict(),
+  mostUsedItems: z.object({}).strict() as z.ZodType<Record<string, never>>,
 };
 

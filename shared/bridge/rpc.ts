@@ -46,11 +46,17 @@ export function eventMessage(name: string, payload: unknown): string {
 }
 
 /**
+ * Call ids, unique across every client in this page: replies reach every client on a
+ * connection, and each takes only the ids it sent, so two clients on one connection (the
+ * lane store and the item lookup) must never number their calls alike.
+ */
+let nextCallId = 1;
+
+/**
  * The screen's side: a proxy whose methods send calls, plus the stream of pushed events.
  * Calls in flight when the connection closes fail with a `failed` error.
  */
 export function createServiceClient<S extends ServiceShape<S>>(connection: BridgeConnection): { service: S; onEvent: Event<{ name: string; payload: unknown }>; dispose(): void } {
-  let nextId = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const events = new Emitter<{ name: string; payload: unknown }>();
   const messages = connection.onMessage((raw) => {
@@ -79,7 +85,7 @@ export function createServiceClient<S extends ServiceShape<S>>(connection: Bridg
       if (typeof method !== 'string' || method === 'then') return undefined;
       return (args: unknown) =>
         new Promise((resolve, reject) => {
-          const id = nextId++;
+          const id = nextCallId++;
           pending.set(id, { resolve, reject });
           try {
             connection.send(JSON.stringify({ kind: 'call', id, method, args: args ?? {} } satisfies CallMessage));

@@ -20,6 +20,11 @@ export const uiEventSchema = z.discriminatedUnion('type', [
   bare('ui.backToBasket'),
   bare('ui.reprint'),
   bare('ui.acceptWeight'),
+  bare('ui.openLookup'),
+  z.object({ type: z.literal('ui.chooseItem'), gtin: z.string().regex(/^[0-9]{14}$/) }).strict(),
+  bare('ui.callHelp'),
+  bare('ui.ownBag'),
+  bare('ui.cancelHelp'),
   bare('ui.finish'),
 ]);
 

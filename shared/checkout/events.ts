@@ -22,7 +22,16 @@ export type UiEvent =
   | { readonly type: 'ui.reprint' }
   /** Sell the weighed item at the weight the scale shows now. */
   | { readonly type: 'ui.acceptWeight' }
-  | { readonly type: 'ui.finish' };
+  | { readonly type: 'ui.finish' }
+  /** Look an item up by PLU or name (produce, items without a barcode). */
+  | { readonly type: 'ui.openLookup' }
+  /** The shopper picked an item in the lookup; the runtime prices it from the catalogue (never from the screen). */
+  | { readonly type: 'ui.chooseItem'; readonly gtin: string }
+  /** Call an assistant; the runtime attaches the lane's context. */
+  | { readonly type: 'ui.callHelp' }
+  /** The shopper puts down their own bag before bagging the first items. */
+  | { readonly type: 'ui.ownBag' }
+  | { readonly type: 'ui.cancelHelp' };
 
 export type UiEventType = UiEvent['type'];
 
@@ -46,8 +55,24 @@ export type DeviceEvent =
   /** What the card terminal is asking the shopper to do, so the lane's screen can say the same. */
   | { readonly type: 'paymentTerminal.prompt'; readonly reference: string; readonly prompt: PaymentPrompt };
 
+/** What an assistant walking over needs to know, gathered by the runtime when help is called. */
+export interface HelpRequest {
+  readonly at: number;
+  /** The checkout state when the shopper asked. */
+  readonly state: string;
+  readonly itemCount: number;
+  readonly totalMinor: number;
+  /** Devices not ready, e.g. `printer: paperEnd`. */
+  readonly deviceProblems: readonly string[];
+  /** The last events at the lane, newest last, e.g. `scanner.scanned (unknownItem)`. */
+  readonly recentEvents: readonly string[];
+}
+
 export type LaneEvent =
   /** Sent once after the lane restarts from its journal, so states with timers restart them. */
-  { readonly type: 'lane.restored' };
+  | { readonly type: 'lane.restored' }
+  /** An item chosen in the lookup, priced by the runtime like a scan. */
+  | { readonly type: 'lookup.chosen'; readonly code: string; readonly outcome: ScanOutcome }
+  | { readonly type: 'help.requested'; readonly request: HelpRequest };
 
 export type CheckoutEvent = UiEvent | DeviceEvent | LaneEvent;

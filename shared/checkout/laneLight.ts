@@ -19,17 +19,18 @@ import { requiredDevices, type CheckoutContext } from './machine';
  */
 export type LaneLightIndication = 'closed' | 'open' | 'attention' | 'intervention' | 'alarm';
 
-const attentionStates = ['scanning.unknownItem', 'scanning.rejectedBarcode', 'scanning.needsWeighing', 'payment.failed', 'receipt.printFailed'];
+const attentionStates = ['scanning.unknownItem', 'scanning.rejectedBarcode', 'scanning.needsWeighing', 'scanning.stillThere', 'payment.failed', 'receipt.printFailed'];
 
 export function laneLightFor(state: string, context: CheckoutContext): LaneLightIndication {
-  if (state === 'outOfService') return 'intervention';
+  // Out of service, or a basket left behind: nobody can use the lane until someone comes.
+  if (state === 'outOfService' || state === 'parked' || state === 'scanning.baggingMismatch') return 'intervention';
   const devices = context.devices;
   if (requiredDevices.some((role) => {
       const status = devices[role];
       return status !== undefined && !isUsable(status);
     }))
     return 'intervention';
-  if (attentionStates.some((path) => inState(state, path))) return 'attention';
+  if (context.help || attentionStates.some((path) => inState(state, path))) return 'attention';
   // An installed optional device that fails (a scale) or paper running low: help will be needed.
   const optionalDown = Object.entries(devices).some(([role, status]) => role !== 'laneLight' && status !== undefined && !isUsable(status));
   const paperLow = devices.printer?.kind === 'ready' && devices.printer.warnings.includes('paperNearEnd');

@@ -3,9 +3,11 @@ import { isUsable, type DeviceRole, type DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
 import type { PaymentFailure, PaymentOutcome, PaymentPrompt, PaymentRequest } from '../payment';
 import type { ScaleReading } from '../scale';
-import type { CheckoutEvent } from './events';
+import type { CheckoutEvent, HelpRequest } from './events';
 import { addLine, saleId, saleTotalMinor, type Sale } from './sale';
 import { defaultMinimumWeightGrams, isStableZero, weighedLine, weighingStatus, type WeighableItem } from './weighing';
+import { baggingExpectation, ownBagExpectation, weighedExpectation, type BaggingExpectation } from './bagging';
+import { checkBaggedBeforePayment, expectBagging, settleBagging, startBaggingArea, type BaggingArea } from './baggingArea';
 
 /** Who this lane is; fixed by the terminal's configuration. */
 export interface LaneInfo {
@@ -76,6 +78,10 @@ export interface CheckoutContext {
    * replies): nothing for the shopper, but a noisy cable shows here for the assistant.
    */
   readonly discardedInput?: Readonly<Partial<Record<DeviceRole, { readonly count: number; readonly lastReason: string }>>>;
+  /** An assistant has been called and not yet come (or the shopper cancelled the call). */
+  readonly help?: HelpRequest | null;
+  /** The bagging area during a sale, when the lane has a working bagging scale (see baggingArea.ts). */
+  readonly bagging?: BaggingArea | null;
 }
 
 export interface CheckoutInput {
@@ -111,6 +117,42 @@ function startSale(context: CheckoutContext, now: number): { sale: Sale; lastSal
     },
   };
 }
+
+function baggingScaleWorks(context: CheckoutContext): boolean {
+  return context.devices.baggingScale !== undefined && isUsable(context.devices.baggingScale);
+}
+
+/** The bagging area after an item went into the basket: one more thing to be put down. */
+function expectItemBagged(context: CheckoutContext, item: { readonly gtin: string; readonly name: Sale['lines'][number]['name'] }, expectation: BaggingExpectation): BaggingArea | null {
+  if (!baggingScaleWorks(context)) return context.bagging ?? null;
+  const area = context.bagging ?? startBaggingArea(context.baggingArea?.grams);
+  return expectBagging(area, { gtin: item.gtin, name: item.name, expectation });
+}
+
+/** The settled reading applied to the sale's bagging area, and an observation to learn from. */
+function settledArea(context: CheckoutContext, event: CheckoutEvent) {
+  if (event.type !== 'baggingScale.settled' || !context.bagging || !baggingScaleWorks(context)) return undefined;
+  return settleBagging(context.bagging, event.grams);
+}
+
+type ItemEntry = Extract<CheckoutEvent, { type: 'scanner.scanned' | 'lookup.chosen' }>;
+
+/** A scan, or an item chosen in the lookup: the same thing to the basket. */
+function isItemEntry(event: CheckoutEvent): event is ItemEntry {
+  return event.type === 'scanner.scanned' || event.type === 'lookup.chosen';
+}
+
+/**
+ * A scanned or looked-up item, by what the catalogue made of it: into the basket, onto the
+ * scale, or a notice. Shared by the welcome screen, the basket and a parked sale.
+ */
+const enterItem = [
+  { guard: 'scannedItem', target: '#checkout.scanning.ready', actions: 'addScannedItem' },
+  { guard: 'scannedUnknown', target: '#checkout.scanning.unknownItem', actions: 'noteScanProblem' },
+  { guard: and(['scannedNeedsWeighing', 'scaleUsable']), target: '#checkout.scanning.weighing', actions: 'startWeighing' },
+  { guard: 'scannedNeedsWeighing', target: '#checkout.scanning.needsWeighing', actions: 'noteScanProblem' },
+  { target: '#checkout.scanning.rejectedBarcode', actions: 'noteScanProblem' },
+] as const;
 
 /** Transitions every payment step shares, once the terminal has answered. */
 type TerminalAnswer = { readonly event: { readonly output: PaymentOutcome } };
@@ -156,6 +198,13 @@ export const checkoutMachine = setup({
   delays: {
     /** An untouched lane with an empty basket goes back to the welcome screen. */
     emptyBasketTimeout: 60_000,
+    /**
+     * No touch and no scan with items in the basket: long enough to read a label or fetch a
+     * forgotten item, short enough that a walked-off basket does not block the lane for long.
+     */
+    inactivityTimeout: 90_000,
+    /** How long "Are you still there?" waits before the sale is parked for an assistant. */
+    stillThereTimeout: 30_000,
     /** Thank-you screen, long enough to take the receipt. */
     thankYouTimeout: 15_000,
     /** A receipt problem stays up longer: the shopper may want to call someone. */
@@ -166,9 +215,16 @@ export const checkoutMachine = setup({
     requiredDevicesUp: ({ context }) => requiredDevices.every((role) => isUsable(context.devices[role] ?? closedDevice)),
     scaleUsable: ({ context }) => context.devices.scale !== undefined && isUsable(context.devices.scale),
     weightAcceptable: ({ context }) => weighingStatusOf(context)?.kind === 'ready',
-    scannedItem: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'item',
-    scannedUnknown: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'unknownItem',
-    scannedNeedsWeighing: ({ event }) => event.type === 'scanner.scanned' && event.outcome.kind === 'needsWeighing',
+    /** This settled reading puts the bagging area out of line (an unscanned item, an item taken away). */
+    settleCausesMismatch: ({ context, event }) => Boolean(settledArea(context, event)?.area.mismatch),
+    settleResolvesMismatch: ({ context, event }) => {
+      const settled = settledArea(context, event);
+      return settled !== undefined && settled.area.mismatch === null;
+    },
+    itemsNotBagged: ({ context }) => baggingScaleWorks(context) && (context.bagging?.pending.length ?? 0) > 0,
+    scannedItem: ({ event }) => isItemEntry(event) && event.outcome.kind === 'item',
+    scannedUnknown: ({ event }) => isItemEntry(event) && event.outcome.kind === 'unknownItem',
+    scannedNeedsWeighing: ({ event }) => isItemEntry(event) && event.outcome.kind === 'needsWeighing',
     basketHasItems: ({ context }) => (context.sale?.lines.length ?? 0) > 0,
     basketEmpty: ({ context }) => (context.sale?.lines.length ?? 0) === 0,
     approved: (_, outcome: PaymentOutcome) => outcome.kind === 'approved',
@@ -194,14 +250,16 @@ export const checkoutMachine = setup({
       language: ({ context, event }) => (event.type === 'ui.setLanguage' ? event.language : context.language),
     }),
     addScannedItem: assign(({ context, event }) => {
-      if (event.type !== 'scanner.scanned' || event.outcome.kind !== 'item') return {};
+      if (!isItemEntry(event) || event.outcome.kind !== 'item') return {};
       const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
-      return { ...started, sale: addLine(started.sale, event.outcome.line), notice: null, weighing: null };
+      const { line } = event.outcome;
+      const bagging = expectItemBagged(context, line, event.outcome.bagging ?? baggingExpectation(undefined));
+      return { ...started, sale: addLine(started.sale, line), notice: null, weighing: null, bagging };
     }),
     noteScanProblem: assign({
       weighing: null,
       notice: ({ event }): Notice | null => {
-        if (event.type !== 'scanner.scanned') return null;
+        if (!isItemEntry(event)) return null;
         const { outcome, code } = event;
         switch (outcome.kind) {
           case 'unknownItem':
@@ -224,7 +282,7 @@ export const checkoutMachine = setup({
     }),
     startWeighing: assign({
       weighing: ({ context, event }): Weighing | null =>
-        event.type === 'scanner.scanned' && event.outcome.kind === 'needsWeighing' ? { code: event.code, item: event.outcome.item } : context.weighing,
+        isItemEntry(event) && event.outcome.kind === 'needsWeighing' ? { code: event.code, item: event.outcome.item } : context.weighing,
       notice: null,
     }),
     /** The scale went away mid-weighing: the item goes to an assistant, as without a scale. */
@@ -234,26 +292,44 @@ export const checkoutMachine = setup({
       weighing: null,
     }),
     clearWeighing: assign({ weighing: null }),
+    settleBaggingArea: assign(({ context, event }) => {
+      const settled = settledArea(context, event);
+      if (!settled) return {};
+      const sale = settled.observation && context.sale ? { ...context.sale, baggingObservations: [...(context.sale.baggingObservations ?? []), settled.observation] } : context.sale;
+      return { bagging: settled.area, sale };
+    }),
+    markNotBagged: assign({ bagging: ({ context }) => (context.bagging ? checkBaggedBeforePayment(context.bagging) : null) }),
+    expectOwnBag: assign(({ context }) => {
+      if (!baggingScaleWorks(context)) return {};
+      const area = context.bagging ?? startBaggingArea(context.baggingArea?.grams);
+      return { bagging: expectBagging(area, { gtin: null, name: null, expectation: ownBagExpectation() }) };
+    }),
+    recordHelpRequest: assign({ help: ({ context, event }) => (event.type === 'help.requested' ? event.request : (context.help ?? null)) }),
+    cancelHelp: assign({ help: null }),
     addWeighedItem: assign(({ context }) => {
       const status = weighingStatusOf(context);
       if (!context.weighing || status?.kind !== 'ready') return {};
       const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
       // The weight and price shown when the shopper pressed "Add": the same numbers go on the receipt.
       const line = weighedLine(context.weighing.item, status.grams, status.priceMinor);
-      return { ...started, sale: addLine(started.sale, line), weighing: null, zeroSeen: false, notice: null };
+      // Just weighed on the legal scale: the bagging scale must see the same weight.
+      const bagging = expectItemBagged(context, line, weighedExpectation(status.grams));
+      return { ...started, sale: addLine(started.sale, line), weighing: null, zeroSeen: false, notice: null, bagging };
     }),
     noteFinishPaymentFirst: assign({ notice: (): Notice => ({ kind: 'finishPaymentFirst' }) }),
     clearNotice: assign({ notice: null }),
     resetForNextShopper: assign(({ context }) => ({
       sale: null,
       weighing: null,
+      help: null,
+      bagging: null,
       notice: null,
       payment: null,
       receipt: null,
       language: context.lane.defaultLanguage,
     })),
     cancelSale: assign(({ context }) => {
-      if (!context.sale) return { sale: null };
+      if (!context.sale) return { sale: null, bagging: null };
       return { closedSale: { ...context.sale, status: 'cancelled' as const, closedAt: Date.now(), language: context.language }, sale: null };
     }),
     beginPaymentAttempt: assign({
@@ -292,7 +368,8 @@ export const checkoutMachine = setup({
           { tender: 'card', reference: outcome.reference, amountMinor: outcome.amountMinor, authCode: outcome.authCode, maskedPan: outcome.maskedPan, scheme: outcome.scheme, at: now },
         ],
       };
-      return { sale: null, closedSale: completed, payment: null, notice: null, receipt: { status: 'printing' } as ReceiptState };
+      // Paid: the shopper takes the bags away now, which the bagging area must not mind.
+      return { sale: null, closedSale: completed, payment: null, notice: null, bagging: null, receipt: { status: 'printing' } as ReceiptState };
     }),
     markPrinting: assign({ receipt: (): ReceiptState => ({ status: 'printing' }) }),
     markPrinted: assign({ receipt: (): ReceiptState => ({ status: 'printed' }) }),
@@ -323,7 +400,10 @@ export const checkoutMachine = setup({
     'device.inputDiscarded': { actions: 'recordDiscardedInput' },
     'ui.setLanguage': { actions: 'setLanguage' },
     'scale.reading': { actions: 'recordScaleReading' },
-    'baggingScale.settled': { actions: 'recordBaggingArea' },
+    'help.requested': { actions: 'recordHelpRequest' },
+    'ui.cancelHelp': { actions: 'cancelHelp' },
+    // Outside scanning (paying, receipt) the area is still watched: taking items away mid-payment shows on screen.
+    'baggingScale.settled': { actions: ['recordBaggingArea', 'settleBaggingArea'] },
   },
   states: {
     /** Welcome screen: waiting for a shopper. */
@@ -332,13 +412,8 @@ export const checkoutMachine = setup({
       always: { guard: 'requiredDeviceDown', target: 'outOfService' },
       on: {
         'ui.start': 'scanning',
-        'scanner.scanned': [
-          { guard: 'scannedItem', target: 'scanning.ready', actions: 'addScannedItem' },
-          { guard: 'scannedUnknown', target: 'scanning.unknownItem', actions: 'noteScanProblem' },
-          { guard: and(['scannedNeedsWeighing', 'scaleUsable']), target: 'scanning.weighing', actions: 'startWeighing' },
-          { guard: 'scannedNeedsWeighing', target: 'scanning.needsWeighing', actions: 'noteScanProblem' },
-          { target: 'scanning.rejectedBarcode', actions: 'noteScanProblem' },
-        ],
+        'scanner.scanned': enterItem,
+        'ui.openLookup': 'scanning.lookup',
       },
     },
 
@@ -351,23 +426,56 @@ export const checkoutMachine = setup({
     scanning: {
       initial: 'ready',
       on: {
-        'scanner.scanned': [
-          { guard: 'scannedItem', target: '.ready', actions: 'addScannedItem' },
-          { guard: 'scannedUnknown', target: '.unknownItem', actions: 'noteScanProblem' },
-          { guard: and(['scannedNeedsWeighing', 'scaleUsable']), target: '.weighing', actions: 'startWeighing' },
-          { guard: 'scannedNeedsWeighing', target: '.needsWeighing', actions: 'noteScanProblem' },
-          { target: '.rejectedBarcode', actions: 'noteScanProblem' },
+        'scanner.scanned': enterItem,
+        'lookup.chosen': enterItem,
+        'ui.openLookup': '.lookup',
+        'baggingScale.settled': [
+          { guard: 'settleCausesMismatch', target: '.baggingMismatch', actions: ['recordBaggingArea', 'settleBaggingArea'] },
+          { actions: ['recordBaggingArea', 'settleBaggingArea'] },
         ],
         'ui.cancelSale': [{ guard: 'basketEmpty', target: 'idle' }, { target: '.confirmingCancel' }],
       },
       states: {
         ready: {
           on: {
-            'ui.pay': { guard: 'basketHasItems', target: '#checkout.payment' },
+            'ui.pay': [
+              { guard: 'itemsNotBagged', target: 'baggingMismatch', actions: 'markNotBagged' },
+              { guard: 'basketHasItems', target: '#checkout.payment' },
+            ],
+            'ui.ownBag': { actions: 'expectOwnBag' },
             'lane.restored': { target: 'ready', reenter: true },
           },
           after: {
             emptyBasketTimeout: { guard: 'basketEmpty', target: '#checkout.idle' },
+            inactivityTimeout: { guard: 'basketHasItems', target: 'stillThere' },
+          },
+        },
+        /** Nothing happened for a while with items in the basket: ask before parking the sale. */
+        stillThere: {
+          on: {
+            'ui.dismiss': 'ready',
+            'lane.restored': { target: 'stillThere', reenter: true },
+          },
+          after: { stillThereTimeout: '#checkout.parked' },
+        },
+        /** Finding an item without a barcode: by PLU, by name, or from the grid of the most-used items. */
+        lookup: {
+          on: { 'ui.dismiss': 'ready' },
+        },
+        /**
+         * The bagging area does not match the basket: scanning waits, the screen says in plain
+         * words what to do, and it clears by itself once the area is as it should be.
+         */
+        baggingMismatch: {
+          on: {
+            // Nothing is added while the area is wrong: the next item would be judged against a wrong baseline.
+            'scanner.scanned': {},
+            'lookup.chosen': {},
+            'ui.openLookup': {},
+            'baggingScale.settled': [
+              { guard: 'settleResolvesMismatch', target: 'ready', actions: ['recordBaggingArea', 'settleBaggingArea'] },
+              { actions: ['recordBaggingArea', 'settleBaggingArea'] },
+            ],
           },
         },
         unknownItem: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
@@ -392,6 +500,18 @@ export const checkoutMachine = setup({
             'ui.dismiss': 'ready',
           },
         },
+      },
+    },
+
+    /**
+     * The shopper walked away from a basket. The sale is kept, never dropped: the lane waits for
+     * the shopper to come back (any touch or scan continues) or for an assistant to deal with it.
+     */
+    parked: {
+      on: {
+        'ui.dismiss': 'scanning.ready',
+        'scanner.scanned': enterItem,
+        'ui.cancelSale': 'scanning.confirmingCancel',
       },
     },
 

@@ -1,6 +1,7 @@
 import type { CatalogItem } from '../catalog/item';
 import type { LocalizedText, Language } from '../i18n/languages';
 import { priceForWeight } from '../money';
+import type { BaggingExpectation } from './bagging';
 import type { WeighableItem } from './weighing';
 
 /** How a line's price was reached. */
@@ -57,6 +58,16 @@ export interface Sale {
   readonly payments: readonly PaymentRecord[];
   /** The shopper's language when the sale closed (the receipt prints in it). */
   readonly language: Language;
+  /**
+   * What the bagging scale saw for single items that matched: the lane learns each item's
+   * weight from these when the sale completes (never from a sale that did not).
+   */
+  readonly baggingObservations?: readonly BaggingObservation[] | undefined;
+}
+
+export interface BaggingObservation {
+  readonly gtin: string;
+  readonly grams: number;
 }
 
 export function saleId(laneId: string, laneEpoch: string, saleNumber: number): string {
@@ -104,7 +115,8 @@ export function vatBreakdown(lines: readonly BasketLine[]): VatBreakdownRow[] {
 
 /** What a scan amounts to, once decoded and looked up. The statechart decides what happens next. */
 export type ScanOutcome =
-  | { readonly kind: 'item'; readonly line: NewLine }
+  /** `bagging`: what the bagging area should gain when it is put down (from the lane's learned weights). */
+  | { readonly kind: 'item'; readonly line: NewLine; readonly bagging?: BaggingExpectation | undefined }
   /** A weighed item without a weight in its code: it goes on the scale (or to an assistant). */
   | { readonly kind: 'needsWeighing'; readonly gtin: string; readonly name: LocalizedText; readonly item: WeighableItem }
   | { readonly kind: 'unknownItem'; readonly gtin: string }

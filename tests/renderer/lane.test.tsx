@@ -20,6 +20,8 @@ function fakeLane(initial: LaneView) {
   const service = {
     getView: vi.fn(async () => current),
     sendEvent: vi.fn(async () => ({ accepted: true })),
+    searchItems: vi.fn(async () => ({ items: [] })),
+    mostUsedItems: vi.fn(async () => ({ items: [] })),
   } satisfies LaneService;
 
   const toPage = new Emitter<string>();

@@ -1,4 +1,5 @@
 import type { Migration } from '../../db/database';
 import { migration0001Journal } from './0001_journal';
+import { migration0002ItemWeights } from './0002_item_weights';
 
-export const journalMigrations: readonly Migration[] = [migration0001Journal];
+export const journalMigrations: readonly Migration[] = [migration0001Journal, migration0002ItemWeights];

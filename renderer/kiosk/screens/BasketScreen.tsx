@@ -10,8 +10,11 @@ import { useKioskText } from '../i18n';
 
 /** `scanning.*`: the basket, the running total and the way to pay. Notices are drawn over it by the caller. */
 export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
-  const { t, money } = useKioskText();
+  const { t, money, language } = useKioskText();
   const lines = view.context.sale?.lines ?? [];
+  const pending = view.context.bagging?.pending ?? [];
+  const lastPending = pending.at(-1);
+  const hasBaggingScale = view.context.devices.baggingScale !== undefined;
   const currency = view.context.lane.currency;
   const empty = lines.length === 0;
   const total = money(view.totalMinor, currency);
@@ -30,11 +33,18 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
             ))}
           </ol>
         )}
-        {!empty && (
-          <p className="basket__hint">
-            <ScanIcon className="basket__hint-icon" />
-            {t('basket.scanNext')}
+        {pending.length > 0 ? (
+          // Bagging comes first in the shopper's eye, but scanning may go on meanwhile.
+          <p className="basket__hint basket__hint--bagging" data-testid="bagging-hint">
+            {pending.length === 1 && lastPending?.name ? t('bagging.place', { name: localized(lastPending.name, language) }) : t('bagging.placeItems')}
           </p>
+        ) : (
+          !empty && (
+            <p className="basket__hint">
+              <ScanIcon className="basket__hint-icon" />
+              {t('basket.scanNext')}
+            </p>
+          )
         )}
       </section>
       <aside className="summary">
@@ -48,6 +58,14 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
         <div className="summary__actions">
           <Button testId="pay" variant="primary" size="huge" disabled={empty} onPress={() => send({ type: 'ui.pay' })}>
             {t('basket.pay')}
+          </Button>
+          {hasBaggingScale && empty && (
+            <Button testId="own-bag" variant="secondary" onPress={() => send({ type: 'ui.ownBag' })}>
+              {t('bagging.ownBag')}
+            </Button>
+          )}
+          <Button testId="open-lookup" variant="secondary" onPress={() => send({ type: 'ui.openLookup' })}>
+            {t('basket.lookup')}
           </Button>
           <Button testId="cancel-sale" variant="secondary" onPress={() => send({ type: 'ui.cancelSale' })}>
             {t('basket.cancelSale')}

@@ -15,6 +15,9 @@ export function WelcomeScreen({ language, send }: { language: Language; send: Se
         <Button testId="start" variant="primary" size="huge" onPress={() => send({ type: 'ui.start' })}>
           {t('welcome.start')}
         </Button>
+        <Button testId="open-lookup" variant="secondary" onPress={() => send({ type: 'ui.openLookup' })}>
+          {t('basket.lookup')}
+        </Button>
       </div>
       <section className="welcome__languages">
         <h2 className="welcome__subtitle">{t('welcome.chooseLanguage')}</h2>

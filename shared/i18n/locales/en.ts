@@ -1,5 +1,6 @@
 import type { BarcodeRejectionReason } from '../../barcode/types';
 import type { Notice } from '../../checkout/machine';
+import type { BaggingMismatch } from '../../checkout/baggingArea';
 import type { WeighingStatus } from '../../checkout/weighing';
 import type { DeviceFault, DeviceRole } from '../../devices';
 import type { DeclineReason, PaymentPrompt } from '../../payment';
@@ -20,7 +21,8 @@ type DomainKeys =
   | `payment.failure.declined.${DeclineReason}`
   | `payment.failure.${'timedOut' | 'unavailable'}`
   | `payment.prompt.${PaymentPrompt}`
-  | `weighing.status.${WeighingStatus['kind']}`;
+  | `weighing.status.${WeighingStatus['kind']}`
+  | `bagging.${BaggingMismatch['kind']}.${'title' | 'body'}`;
 
 /**
  * English, the reference catalogue: every other language has exactly these keys
@@ -58,7 +60,49 @@ export const en = {
   'basket.weightTimesPrice': '{{weight}} × {{price}}',
   'basket.pay': 'Pay',
   'basket.cancelSale': 'Cancel sale',
+  'help.call': 'Help',
+  'help.cancel': 'Cancel help',
+  'help.calledTitle': 'An assistant is on the way.',
+  'help.calledBody': 'Please stay at the checkout.',
+  'stillThere.title': 'Are you still there?',
+  'stillThere.body': 'Touch the button to continue your shopping. Your basket is kept.',
+  'stillThere.continue': 'Yes, continue',
+  'parked.title': 'Your shopping is saved',
+  'parked.body': 'Your basket ({{total}}) is kept. An assistant has been told.',
+  'parked.continue': 'Continue shopping',
+  'basket.lookup': 'Item without a barcode',
+  'bagging.place': 'Put {{name}} in the bagging area.',
+  'bagging.placeItems': 'Put your items in the bagging area.',
+  'bagging.ownBag': 'I have my own bag',
+  'bagging.unexpectedItem.title': 'Unexpected item in the bagging area',
+  'bagging.unexpectedItem.body': 'Something that was not scanned is in the bagging area. Please take it out, scan it, and put it back.',
+  'bagging.itemRemoved.title': 'An item was taken from the bagging area',
+  'bagging.itemRemoved.body': 'Please put the item back in the bagging area to continue.',
+  'bagging.notBagged.title': 'Please bag your items',
+  'bagging.notBagged.body': 'Put these items in the bagging area before you pay:',
+  'bagging.waiting': 'Scanning continues as soon as the bagging area is right. If you need help, press Help.',
+  'bagging.keepDuringPayment': 'Please leave your items in the bagging area until you have paid.',
   'unit.pricePerKg': '{{price}}/kg',
+  'unit.pricePerPiece': '{{price}} each',
+
+  'lookup.title': 'Find an item',
+  'lookup.back': 'Back to basket',
+  'lookup.searchLabel': 'Item name or PLU code',
+  'lookup.placeholder': 'Type a name or PLU code',
+  'lookup.popular': 'Popular items without a barcode',
+  'lookup.results': 'Matching items',
+  'lookup.loading': 'Searching…',
+  'lookup.noResults': 'Nothing found. Check the spelling, or type the code from the shelf label.',
+  'lookup.failed': 'Search is not working right now. Please ask an assistant.',
+  'lookup.plu': 'PLU {{plu}}',
+  'keyboard.label': 'On-screen keyboard',
+  'keyboard.showLatin': 'Latin letters',
+  'keyboard.showCyrillic': 'Cyrillic letters',
+  'keyboard.showDigits': 'Numbers',
+  'keyboard.space': 'Space',
+  'keyboard.backspace': 'Delete the last letter',
+  'keyboard.clear': 'Clear',
+  'keyboard.hide': 'Hide the keyboard',
 
   'weighing.title': 'Weigh your item',
   'weighing.add': 'Add to basket',

@@ -9,6 +9,8 @@ import { createLogger } from '../../../main/log/logger';
 export const screensDir = join(process.cwd(), 'tests', 'artifacts', 'screens');
 
 interface Fixtures {
+  /** Whether the demo lane has a bagging scale to satisfy (tests about other things leave it out). */
+  baggingScale: boolean;
   store: DemoStore;
   lane: DemoLane;
   /** Saves a screenshot named `<test>-<n>-<name>.png`. */
@@ -16,11 +18,11 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument
-  store: async ({}, use, testInfo) => {
+  baggingScale: [false, { option: true }],
+  store: async ({ baggingScale }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanewise-e2e-'));
     const log = createLogger({ file: join(dataDir, 'logs', 'demo.jsonl') });
-    const store = await startDemoStore({ dataDir, lanes: 1, basePort: 0, terminalMode: 'manual', log });
+    const store = await startDemoStore({ dataDir, lanes: 1, basePort: 0, terminalMode: 'manual', baggingScale, log });
     await use(store);
     await store.stop();
     log.flush();

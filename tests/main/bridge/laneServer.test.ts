@@ -25,6 +25,14 @@ function fakeService(): LaneService & { calls: { method: string; args: unknown }
       calls.push({ method: 'getView', args });
       return view(1);
     },
+    searchItems: async (args) => {
+      calls.push({ method: 'searchItems', args });
+      return { items: [] };
+    },
+    mostUsedItems: async (args) => {
+      calls.push({ method: 'mostUsedItems', args });
+      return { items: [] };
+    },
     sendEvent: async (args) => {
       calls.push({ method: 'sendEvent', args });
       return { accepted: true };

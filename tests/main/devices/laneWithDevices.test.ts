@@ -121,6 +121,10 @@ describe('a lane with every kind of device', () => {
     // Bananas 1.39 €/kg × 1.234 kg = 1.71526 € → 1.72 €
     expect(line).toMatchObject({ pricing: 'weight', weightGrams: 1234, priceMinor: 172, unitPriceMinor: 139 });
 
+    // Off the weighing scale into the bagging area: the security scale must see the same weight.
+    lane.scale.setLoad(0);
+    lane.bagging.setLoad(1234);
+    await waitFor(() => view(lane).context.bagging?.pending.length === 0, 'the bananas bagged');
     await send(lane, { type: 'ui.pay' });
     const receipt = await lane.printer.waitForReceipt(10_000);
     expect(receipt.text).toContain(formatWeight(1234, 'en'));

@@ -34,6 +34,21 @@ describe('Journal', () => {
     again.close();
   });
 
+  it('learns item weights from a completed sale’s bagging observations, once, and never from a cancelled sale', () => {
+    const journal = Journal.open(join(dir.path, 'journal.sqlite'));
+    const observed: Sale = { ...sale, baggingObservations: [{ gtin: '04750001000016', grams: 1032 }, { gtin: '04750001000016', grams: 1041 }] };
+    journal.commit({ at: 10, event: { type: 'xstate.done' }, saleId: sale.id, state: 'receipt.printing', closedSale: observed });
+    expect(journal.weightProfile('04750001000016')).toMatchObject({ count: 2, recentGrams: [1032, 1041] });
+    // The same closed sale committed again (a restore re-runs the step): learned once only.
+    journal.commit({ at: 11, event: { type: 'lane.restored' }, saleId: sale.id, state: 'receipt.printing', closedSale: observed });
+    expect(journal.weightProfile('04750001000016')?.count).toBe(2);
+    const cancelled: Sale = { ...observed, id: 'L01-abcd-000002', number: 2, status: 'cancelled' };
+    journal.commit({ at: 12, event: { type: 'ui.confirmCancel' }, saleId: cancelled.id, state: 'idle', closedSale: cancelled });
+    expect(journal.weightProfile('04750001000016')?.count).toBe(2);
+    expect(journal.weightProfile('04750001000023')).toBeUndefined();
+    journal.close();
+  });
+
   it('commits the event, the state and the closed sale together', () => {
     const journal = Journal.open(join(dir.path, 'journal.sqlite'));
     const seq = journal.commit({ at: 10, event: { type: 'ui.start' }, saleId: null, state: 'scanning.ready', snapshot: { value: 's1' } });

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, schemaVersion } from '../../../main/db/database';
 import { migration0001Journal } from '../../../main/lane/migrations/0001_journal';
+import { migration0002ItemWeights } from '../../../main/lane/migrations/0002_item_weights';
 
 describe('journal migrations', () => {
   it('0001 creates the journal, the lane state row and the outbox', () => {
@@ -19,5 +20,15 @@ describe('journal migrations', () => {
     expect(() => outbox.run('s2', 1, 'completed', '{}')).toThrow(/UNIQUE/);
     expect(() => outbox.run('s3', 3, 'open', '{}')).toThrow(/CHECK/);
     expect(() => outbox.run('s4', 4, 'completed', 'not json')).toThrow(/CHECK/);
+  });
+
+  it('0002 adds learned item weights to an existing journal, JSON only', () => {
+    const db = new Database(':memory:');
+    migrate(db, [migration0001Journal]);
+    expect(migrate(db, [migration0001Journal, migration0002ItemWeights])).toEqual([2]);
+    expect(schemaVersion(db)).toBe(2);
+    const put = db.prepare('INSERT INTO item_weights (gtin, profile, updated_at) VALUES (?, ?, 0)');
+    put.run('04750001000016', '{"count":1,"recentGrams":[1032],"outlierGrams":[]}');
+    expect(() => put.run('04750001000023', 'not json')).toThrow(/CHECK/);
   });
 });

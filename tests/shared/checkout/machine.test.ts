@@ -317,12 +317,49 @@ describe('checkout statechart', () => {
     expect(lane.state()).toBe('idle');
   });
 
-  it('keeps a basket with items however long the shopper takes', async () => {
+  it('never drops a basket with items: asks "are you still there?", then parks the sale for the shopper or an assistant', async () => {
     const lane = setupLane();
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
-    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    await vi.advanceTimersByTimeAsync(89_000);
     expect(lane.state()).toBe('scanning.ready');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(lane.state()).toBe('scanning.stillThere');
+    // The shopper answers: back to the basket, and the clock starts again.
+    lane.actor.send({ type: 'ui.dismiss' });
+    expect(lane.state()).toBe('scanning.ready');
+    await vi.advanceTimersByTimeAsync(90_000 + 30_000);
+    expect(lane.state()).toBe('parked');
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    expect(lane.state()).toBe('parked');
+    expect(lane.context().sale?.lines).toHaveLength(1);
+    // Coming back with a scan continues the same sale.
+    lane.actor.send(item('04750001000023', 189));
+    expect(lane.state()).toBe('scanning.ready');
+    expect(lane.context().sale?.lines).toHaveLength(2);
+  });
+
+  it('looks items up: the chosen item goes into the basket like a scan', () => {
+    const lane = setupLane();
+    lane.allReady();
+    lane.actor.send({ type: 'ui.openLookup' });
+    expect(lane.state()).toBe('scanning.lookup');
+    lane.actor.send({ type: 'lookup.chosen', code: '04750001000016', outcome: { kind: 'item', line: line('04750001000016', 119) } });
+    expect(lane.state()).toBe('scanning.ready');
+    expect(lane.context().sale?.lines).toHaveLength(1);
+    lane.actor.send({ type: 'ui.openLookup' });
+    lane.actor.send({ type: 'ui.dismiss' });
+    expect(lane.state()).toBe('scanning.ready');
+  });
+
+  it('keeps a help call until the shopper cancels it or the next shopper comes', () => {
+    const lane = setupLane();
+    lane.allReady();
+    const request = { at: Date.now(), state: 'idle', itemCount: 0, totalMinor: 0, deviceProblems: [], recentEvents: [] };
+    lane.actor.send({ type: 'help.requested', request });
+    expect(lane.context().help).toEqual(request);
+    lane.actor.send({ type: 'ui.cancelHelp' });
+    expect(lane.context().help).toBeNull();
   });
 
   it('resumes exactly from a persisted snapshot, re-running the payment with the same reference', async () => {

@@ -1,0 +1,28 @@
+import type { CheckoutContext } from '../../../shared/checkout/machine';
+import { localized } from '../../../shared/i18n/languages';
+import { Dialog, type Send } from '../components';
+import { useKioskText } from '../i18n';
+
+/**
+ * `scanning.baggingMismatch`: what is wrong in the bagging area, in plain words, and what
+ * puts it right. There is no button to press: the dialog goes away by itself when the
+ * scale sees the area as it should be; Help (in the top bar) calls an assistant.
+ */
+export function BaggingDialog({ context }: { context: CheckoutContext; send: Send }) {
+  const { t, language } = useKioskText();
+  const mismatch = context.bagging?.mismatch;
+  if (!mismatch) return null;
+  return (
+    <Dialog kind={`bagging-${mismatch.kind}`} tone="warning" title={t(`bagging.${mismatch.kind}.title`)} actions={null}>
+      <p>{t(`bagging.${mismatch.kind}.body`)}</p>
+      {mismatch.kind === 'notBagged' && mismatch.names.length > 0 && (
+        <ul className="bagging__items" data-testid="bagging-items">
+          {mismatch.names.map((name, index) => (
+            <li key={index}>{localized(name, language)}</li>
+          ))}
+        </ul>
+      )}
+      <p className="modal__code">{t('bagging.waiting')}</p>
+    </Dialog>
+  );
+}

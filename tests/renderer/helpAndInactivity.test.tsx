@@ -1,0 +1,58 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LaneView } from '../../shared/bridge/laneView';
+import type { UiEvent } from '../../shared/checkout/events';
+import { languages } from '../../shared/i18n/languages';
+import { Kiosk } from '../../renderer/kiosk/Kiosk';
+import { basket, view } from './fixtures';
+
+afterEach(cleanup);
+
+function show(v: LaneView) {
+  const send = vi.fn<(event: UiEvent) => void>();
+  render(<Kiosk view={v} connected send={send} />);
+  return send;
+}
+
+const helpRequest = { at: 0, state: 'scanning.ready', itemCount: 3, totalMinor: 657, deviceProblems: [], recentEvents: [] };
+
+describe('help', () => {
+  it('is on every screen, in every language, and calls an assistant', () => {
+    for (const state of ['idle', 'scanning.ready', 'payment.failed', 'receipt.done', 'outOfService', 'parked']) {
+      for (const language of languages) {
+        const send = show(view(state, { sale: basket, language }));
+        const button = screen.getByTestId('help');
+        expect(button.textContent?.length, `${state} ${language}`).toBeGreaterThan(0);
+        fireEvent.click(button);
+        expect(send).toHaveBeenCalledWith({ type: 'ui.callHelp' });
+        cleanup();
+      }
+    }
+  });
+
+  it('while an assistant is on the way, says so and lets the shopper cancel the call', () => {
+    const send = show(view('scanning.ready', { sale: basket, help: helpRequest }));
+    expect(screen.getByTestId('help-banner').textContent).toContain('An assistant is on the way.');
+    expect(screen.getByTestId('help').getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(screen.getByTestId('cancel-help'));
+    expect(send).toHaveBeenCalledWith({ type: 'ui.cancelHelp' });
+  });
+});
+
+describe('inactivity', () => {
+  it('asks "are you still there?" over the basket', () => {
+    const send = show(view('scanning.stillThere', { sale: basket, language: 'lv' }));
+    expect(screen.getByTestId('notice').dataset.kind).toBe('stillThere');
+    expect(screen.getByTestId('notice').textContent).toContain('Vai jūs vēl esat šeit?');
+    fireEvent.click(screen.getByTestId('still-here'));
+    expect(send).toHaveBeenCalledWith({ type: 'ui.dismiss' });
+  });
+
+  it('a parked sale keeps the basket and lets the shopper continue', () => {
+    const send = show(view('parked', { sale: basket, language: 'bg' }));
+    expect(screen.getByTestId('parked').textContent).toContain('Покупките ви са запазени');
+    fireEvent.click(screen.getByTestId('continue-shopping'));
+    expect(send).toHaveBeenCalledWith({ type: 'ui.dismiss' });
+  });
+});

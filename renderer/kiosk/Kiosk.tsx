@@ -88,7 +88,7 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
 
   const top = state.split('.')[0] ?? '';
   return (
-    <div className={`screen screen--${top}`} data-testid={`screen-${state.replaceAll('.', '-')}`} data-state={state}>
+    <div className={`screen screen--${top}${context.highContrast ? ' screen--contrast' : ''}`} data-testid={`screen-${state.replaceAll('.', '-')}`} data-state={state}>
       <TopBar context={context} send={send} showLanguages={state !== 'idle'} />
       {duringSale && <DeviceBanner context={context} />}
       <HelpBanner context={context} send={send} />

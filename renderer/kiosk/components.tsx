@@ -67,8 +67,19 @@ export function TopBar({ context, send, showLanguages }: { context: CheckoutCont
         <span className="topbar__lane">{t('app.lane', { laneId: context.lane.laneId })}</span>
       </div>
       {showLanguages && <LanguageSwitcher current={context.language} send={send} />}
+      <ContrastButton on={Boolean(context.highContrast)} send={send} />
       <HelpButton called={Boolean(context.help)} send={send} />
     </header>
+  );
+}
+
+/** High contrast on or off, for shoppers who see the normal colours poorly; the next shopper starts without it. */
+function ContrastButton({ on, send }: { on: boolean; send: Send }) {
+  const { t } = useKioskText();
+  return (
+    <button type="button" className="contrast-button" data-testid="high-contrast" aria-pressed={on} onClick={() => send({ type: 'ui.setHighContrast', on: !on })}>
+      {t('display.highContrast')}
+    </button>
   );
 }
 

@@ -11,6 +11,7 @@ const bare = <T extends UiEvent['type']>(type: T) => z.object({ type: z.literal(
 export const uiEventSchema = z.discriminatedUnion('type', [
   bare('ui.start'),
   z.object({ type: z.literal('ui.setLanguage'), language: z.enum(languages) }).strict(),
+  z.object({ type: z.literal('ui.setHighContrast'), on: z.boolean() }).strict(),
   bare('ui.pay'),
   bare('ui.cancelSale'),
   bare('ui.confirmCancel'),

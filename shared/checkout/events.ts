@@ -12,6 +12,8 @@ import type { ScanOutcome } from './sale';
 export type UiEvent =
   | { readonly type: 'ui.start' }
   | { readonly type: 'ui.setLanguage'; readonly language: Language }
+  /** High-contrast display for this shopper (reset for the next one). */
+  | { readonly type: 'ui.setHighContrast'; readonly on: boolean }
   | { readonly type: 'ui.pay' }
   | { readonly type: 'ui.cancelSale' }
   | { readonly type: 'ui.confirmCancel' }

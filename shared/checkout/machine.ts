@@ -82,6 +82,8 @@ export interface CheckoutContext {
   readonly help?: HelpRequest | null;
   /** The bagging area during a sale, when the lane has a working bagging scale (see baggingArea.ts). */
   readonly bagging?: BaggingArea | null;
+  /** This shopper asked for the high-contrast display (white and yellow on black). */
+  readonly highContrast?: boolean;
 }
 
 export interface CheckoutInput {
@@ -246,6 +248,7 @@ export const checkoutMachine = setup({
         return { ...context.discardedInput, [event.role]: { count: before + event.count, lastReason: event.reason } };
       },
     }),
+    setHighContrast: assign({ highContrast: ({ context, event }) => (event.type === 'ui.setHighContrast' ? event.on : (context.highContrast ?? false)) }),
     setLanguage: assign({
       language: ({ context, event }) => (event.type === 'ui.setLanguage' ? event.language : context.language),
     }),
@@ -323,6 +326,7 @@ export const checkoutMachine = setup({
       weighing: null,
       help: null,
       bagging: null,
+      highContrast: false,
       notice: null,
       payment: null,
       receipt: null,
@@ -399,6 +403,7 @@ export const checkoutMachine = setup({
     'device.statusChanged': { actions: 'recordDeviceStatus' },
     'device.inputDiscarded': { actions: 'recordDiscardedInput' },
     'ui.setLanguage': { actions: 'setLanguage' },
+    'ui.setHighContrast': { actions: 'setHighContrast' },
     'scale.reading': { actions: 'recordScaleReading' },
     'help.requested': { actions: 'recordHelpRequest' },
     'ui.cancelHelp': { actions: 'cancelHelp' },

@@ -56,3 +56,15 @@ describe('inactivity', () => {
     expect(send).toHaveBeenCalledWith({ type: 'ui.dismiss' });
   });
 });
+
+describe('high contrast', () => {
+  it('is switched by the shopper and drawn from the lane’s state', () => {
+    const send = show(view('scanning.ready', { sale: basket }));
+    fireEvent.click(screen.getByTestId('high-contrast'));
+    expect(send).toHaveBeenCalledWith({ type: 'ui.setHighContrast', on: true });
+    cleanup();
+    show(view('scanning.ready', { sale: basket, highContrast: true }));
+    expect(screen.getByTestId('screen-scanning-ready').className).toContain('screen--contrast');
+    expect(screen.getByTestId('high-contrast').getAttribute('aria-pressed')).toBe('true');
+  });
+});

@@ -28,6 +28,7 @@ export const bg: Catalog<'bg'> = {
   'basket.weightTimesPrice': '{{weight}} × {{price}}',
   'basket.pay': 'Плащане',
   'basket.cancelSale': 'Отказ от покупката',
+  'display.highContrast': 'Висок контраст',
   'help.call': 'Помощ',
   'help.cancel': 'Отмени повикването',
   'help.calledTitle': 'Служител идва.',

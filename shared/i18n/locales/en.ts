@@ -60,6 +60,7 @@ export const en = {
   'basket.weightTimesPrice': '{{weight}} × {{price}}',
   'basket.pay': 'Pay',
   'basket.cancelSale': 'Cancel sale',
+  'display.highContrast': 'High contrast',
   'help.call': 'Help',
   'help.cancel': 'Cancel help',
   'help.calledTitle': 'An assistant is on the way.',

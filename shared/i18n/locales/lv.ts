@@ -29,6 +29,7 @@ export const lv: Catalog<'lv'> = {
   'basket.weightTimesPrice': '{{weight}} × {{price}}',
   'basket.pay': 'Maksāt',
   'basket.cancelSale': 'Atcelt pirkumu',
+  'display.highContrast': 'Augsts kontrasts',
   'help.call': 'Palīdzība',
   'help.cancel': 'Atcelt izsaukumu',
   'help.calledTitle': 'Darbinieks jau nāk.',

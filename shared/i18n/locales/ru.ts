@@ -30,6 +30,7 @@ export const ru: Catalog<'ru'> = {
   'basket.weightTimesPrice': '{{weight}} × {{price}}',
   'basket.pay': 'Оплатить',
   'basket.cancelSale': 'Отменить покупку',
+  'display.highContrast': 'Высокий контраст',
   'help.call': 'Помощь',
   'help.cancel': 'Отменить вызов',
   'help.calledTitle': 'Сотрудник уже идёт.',

@@ -1,0 +1,110 @@
+import type { Page } from '@playwright/test';
+import { produceGtin, showcase } from '../../main/catalog/demoCatalog';
+import { languages } from '../../shared/i18n/languages';
+import { decideOnTerminal, expect, expectScreen, openKiosk, test } from './support/fixtures';
+
+/**
+ * Every main screen in every language, screenshotted into tests/artifacts/screens/, and each
+ * checked for text that does not fit its box (a long Latvian or Bulgarian word in a button
+ * made for English). Runs on the real lane with its simulated devices.
+ */
+
+/** Elements whose text must fit: buttons, headings, tiles, the weight and the total. */
+const fitted = 'button, h1, h2, .modal__title, .summary__total, .weighing__reading dd, .tile, .basket-line, .topbar__store';
+
+/**
+ * Runs in the page. A string, because this project's Node type check has no DOM types: it
+ * lists every visible fitted element whose content is wider than its box (or, for a
+ * button, taller).
+ */
+const findOverflow = `(selector) => {
+  const problems = [];
+  for (const element of document.querySelectorAll(selector)) {
+    if (element.offsetParent === null) continue;
+    const wide = element.scrollWidth > element.clientWidth + 1;
+    const tall = element.tagName === 'BUTTON' && element.scrollHeight > element.clientHeight + 1;
+    if (wide || tall) problems.push(element.tagName.toLowerCase() + '.' + element.className + ' "' + (element.textContent || '').trim().slice(0, 40) + '" ' + element.scrollWidth + 'x' + element.scrollHeight + ' in ' + element.clientWidth + 'x' + element.clientHeight);
+  }
+  return problems;
+}`;
+
+async function expectNoOverflow(page: Page, where: string): Promise<void> {
+  const overflowing = await page.evaluate(`(${findOverflow})(${JSON.stringify(fitted)})`);
+  expect(overflowing, `text overflowing on ${where}`).toEqual([]);
+}
+
+for (const language of languages) {
+  test(`every screen in ${language}`, async ({ page, lane, shot }) => {
+    test.setTimeout(60_000);
+    const check = async (name: string) => {
+      await expectNoOverflow(page, `${name} (${language})`);
+      await shot(`${language}-${name}`);
+    };
+    await openKiosk(page, lane);
+    if (language !== 'en') await page.getByTestId(`language-${language}`).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await check('welcome');
+
+    await page.getByTestId('high-contrast').click();
+    await expect(page.locator('.screen--contrast')).toHaveCount(1);
+    // Let the buttons' 60 ms colour transition finish before the picture.
+    await page.waitForTimeout(200);
+    await check('welcome-high-contrast');
+    await lane.scanner.scan(showcase.bread);
+    await expect(page.getByTestId('basket-line')).toHaveCount(1);
+    await page.waitForTimeout(200);
+    await check('basket-high-contrast');
+    await page.getByTestId('cancel-sale').click();
+    await page.getByTestId('confirm-cancel').click();
+    await expectScreen(page, 'idle');
+    if (language !== 'en') await page.getByTestId(`language-${language}`).click();
+    await lane.scanner.scan(showcase.milk);
+    await lane.scanner.scan(showcase.chocolate);
+    await expect(page.getByTestId('basket-line')).toHaveCount(2);
+    await check('basket');
+
+    await page.getByTestId('help').click();
+    await expect(page.getByTestId('help-banner')).toBeVisible();
+    await check('help-called');
+    await page.getByTestId('cancel-help').click();
+
+    await lane.scanner.scan('4006381333931');
+    await expectScreen(page, 'scanning.unknownItem');
+    await check('unknown-item');
+    await page.getByTestId('dismiss').click();
+
+    await lane.scanner.scan(produceGtin('4011').slice(1));
+    await expectScreen(page, 'scanning.weighing');
+    lane.scale.setLoad(1234);
+    await expect(page.getByTestId('weighing-reading')).toHaveAttribute('data-status', 'ready');
+    await check('weighing');
+    await page.getByTestId('cancel-weighing').click();
+    lane.scale.setLoad(0);
+
+    await page.getByTestId('open-lookup').click();
+    await expectScreen(page, 'scanning.lookup');
+    await expect(page.getByTestId('lookup-item').first()).toBeVisible();
+    await check('lookup');
+    await page.getByTestId('lookup-text').click();
+    await expect(page.getByTestId('keyboard')).toBeVisible();
+    await check('lookup-keyboard');
+    await page.getByTestId('lookup-back').click();
+
+    await page.getByTestId('pay').click();
+    await expectScreen(page, 'payment.authorizing');
+    await check('payment');
+    await decideOnTerminal(lane, 'decline');
+    await expectScreen(page, 'payment.failed');
+    await check('payment-declined');
+    await page.getByTestId('retry-payment').click();
+    await decideOnTerminal(lane, 'approve');
+    await lane.printer.waitForReceipt(15_000);
+    await expectScreen(page, 'receipt.done');
+    await check('thank-you');
+  });
+}
+
+test('the overflow check catches a label that does not fit its button', async ({ page }) => {
+  await page.setContent('<main><button style="width:60px;white-space:nowrap">Pievienot grozam</button><h1>Fits</h1></main>');
+  await expect(expectNoOverflow(page, 'a test page')).rejects.toThrow(/Pievienot grozam/);
+});

@@ -1,0 +1,161 @@
+import { getShortestPaths } from '@xstate/graph';
+import { describe, expect, it } from 'vitest';
+import { createActor, fromPromise, type AnyStateNode, type SnapshotFrom } from 'xstate';
+import { stateToPath } from '../../../shared/bridge/laneView';
+import type { CheckoutEvent } from '../../../shared/checkout/events';
+import { laneLightFor } from '../../../shared/checkout/laneLight';
+import { checkoutMachine, type LaneInfo, type PrintResult } from '../../../shared/checkout/machine';
+import { saleTotalMinor, type NewLine } from '../../../shared/checkout/sale';
+import type { DeviceRole } from '../../../shared/devices';
+import type { PaymentOutcome } from '../../../shared/payment';
+import { scaleWeight } from '../../../shared/scale';
+
+/**
+ * Model-based test of the checkout statechart (@xstate/graph): from the initial state, every
+ * event a shopper, a device or the lane can send is tried in every reachable state, and the
+ * shortest path to each distinct situation is replayed on a real actor with invariants
+ * checked after every step. Invoked I/O (payment, receipt) is not run: its completions are
+ * events of their own here, with every outcome the terminal and printer can give; timers are
+ * their `xstate.after.*` events.
+ */
+const lane: LaneInfo = { laneId: 'L01', storeName: 'Model Store', currency: 'EUR', defaultLanguage: 'en', epoch: 'e0e0e0e0' };
+const milk: NewLine = { gtin: '04750001000016', scannedCode: '4750001000016', name: { en: 'Milk' }, pricing: 'unit', quantity: 1, unitPriceMinor: 119, priceMinor: 119, vatClass: 'B', vatRateBp: 1200 };
+const apples = { gtin: '02900000040113', scannedCode: '2900000040113', name: { en: 'Bananas' }, unitPriceMinor: 139, vatClass: 'C', vatRateBp: 500 };
+
+type Snapshot = SnapshotFrom<typeof checkoutMachine>;
+
+const statuses = {
+  ready: { kind: 'ready', warnings: [] },
+  lost: { kind: 'lost', reason: 'unplugged' },
+} as const;
+const device = (role: DeviceRole, status: keyof typeof statuses): CheckoutEvent => ({ type: 'device.statusChanged', role, status: statuses[status] });
+
+const approved = (reference: string): PaymentOutcome => ({ kind: 'approved', reference, amountMinor: 119, currency: 'EUR', authCode: 'A1', maskedPan: '**** 4242' });
+const outcomes = (reference: string): PaymentOutcome[] => [
+  approved(reference),
+  { kind: 'declined', reference, reason: 'cardDeclined' },
+  { kind: 'cancelled', reference, by: 'shopper' },
+  { kind: 'timedOut', reference },
+  { kind: 'unavailable', reference, detail: 'terminal offline' },
+];
+
+const stateNodes: AnyStateNode[] = [];
+(function walk(node: AnyStateNode) {
+  stateNodes.push(node);
+  for (const child of Object.values(node.states)) walk(child);
+})(checkoutMachine.root);
+
+/** Completion and failure events of the actor invoked in the current state, and its timers. */
+function internalEvents(snapshot: Snapshot): { type: string; [key: string]: unknown }[] {
+  const events: { type: string; [key: string]: unknown }[] = [];
+  const reference = snapshot.context.payment?.reference ?? 'none';
+  for (const node of stateNodes) {
+    if (!snapshot.matches(node.path.join('.') as never) || node.path.length === 0) continue;
+    for (const invoke of node.invoke) {
+      const outputs: unknown[] = node.path.includes('receipt') ? [{ ok: true } satisfies PrintResult, { ok: false, reason: 'paperEnd' } satisfies PrintResult] : outcomes(reference);
+      for (const output of outputs) events.push({ type: `xstate.done.actor.${invoke.id}`, output });
+      events.push({ type: `xstate.error.actor.${invoke.id}`, error: 'adapter bug' });
+    }
+    for (const delayed of node.after) events.push({ type: delayed.eventType });
+  }
+  return events;
+}
+
+const roles: DeviceRole[] = ['scanner', 'printer', 'paymentTerminal', 'scale', 'baggingScale'];
+const outsideEvents: CheckoutEvent[] = [
+  // Every device coming up; a required one (the printer) and an optional one (the scale) going away.
+  ...roles.map((role) => device(role, 'ready')),
+  device('printer', 'lost'),
+  device('scale', 'lost'),
+  { type: 'scanner.scanned', code: milk.scannedCode, outcome: { kind: 'item', line: milk, bagging: { kind: 'trusted', expectedGrams: 1040, toleranceGrams: 35 } } },
+  { type: 'scanner.scanned', code: '4006381333931', outcome: { kind: 'unknownItem', gtin: '04006381333931' } },
+  { type: 'scanner.scanned', code: '4750001000017', outcome: { kind: 'rejected', reason: 'checkDigit' } },
+  { type: 'scanner.scanned', code: apples.scannedCode, outcome: { kind: 'needsWeighing', gtin: apples.gtin, name: apples.name, item: apples } },
+  { type: 'lookup.chosen', code: milk.gtin, outcome: { kind: 'item', line: milk } },
+  { type: 'scale.reading', reading: { kind: 'stable', weight: scaleWeight(0, 3, 'kg'), net: false } },
+  { type: 'scale.reading', reading: { kind: 'stable', weight: scaleWeight(1234, 3, 'kg'), net: false } },
+  { type: 'scale.reading', reading: { kind: 'motion' } },
+  { type: 'baggingScale.settled', grams: 0 },
+  { type: 'baggingScale.settled', grams: 1040 },
+  { type: 'baggingScale.settled', grams: 1600 },
+  { type: 'paymentTerminal.prompt', reference: 'none', prompt: 'enterPin' },
+  { type: 'help.requested', request: { at: 0, state: 'x', itemCount: 0, totalMinor: 0, deviceProblems: [], recentEvents: [] } },
+  { type: 'lane.restored' },
+  ...(['ui.start', 'ui.pay', 'ui.cancelSale', 'ui.confirmCancel', 'ui.dismiss', 'ui.cancelPayment', 'ui.retryPayment', 'ui.backToBasket', 'ui.reprint', 'ui.finish', 'ui.acceptWeight', 'ui.openLookup', 'ui.cancelHelp', 'ui.ownBag'] as const).map(
+    (type) => ({ type }) as CheckoutEvent,
+  ),
+  { type: 'ui.setLanguage', language: 'lv' },
+  { type: 'ui.setHighContrast', on: true },
+];
+
+/** What makes two snapshots different situations for the checkout (not every gram or sale number). */
+function situation(snapshot: Snapshot): string {
+  const { context } = snapshot;
+  return JSON.stringify([
+    stateToPath(snapshot.value),
+    (['scanner', 'paymentTerminal', 'scale', 'baggingScale'] as const).map((role) => context.devices[role]?.kind === 'ready'),
+    context.devices.printer?.kind ?? '-',
+    (context.sale?.lines.length ?? 0) > 0,
+    context.scale?.kind ?? null,
+    context.zeroSeen,
+    (context.bagging?.pending.length ?? 0) > 0,
+    context.bagging?.mismatch?.kind ?? null,
+    context.payment?.failure?.kind ?? null,
+  ]);
+}
+
+function invariants(snapshot: Snapshot, step: string): void {
+  expect(snapshot.status, step).toBe('active');
+  const { context } = snapshot;
+  const lines = context.sale?.lines ?? [];
+  for (const line of lines) {
+    expect(Number.isSafeInteger(line.priceMinor) && line.priceMinor >= 0, step).toBe(true);
+    if (line.pricing === 'unit') expect(line.priceMinor, step).toBe(line.unitPriceMinor * line.quantity);
+  }
+  expect(Number.isSafeInteger(saleTotalMinor(lines)), step).toBe(true);
+  // A payment attempt belongs to an open sale with something to pay for (its counter outlives a failed attempt).
+  if (context.payment) expect(lines.length, step).toBeGreaterThan(0);
+  if (snapshot.matches('payment')) expect(lines.length, step).toBeGreaterThan(0);
+  expect(['closed', 'open', 'attention', 'intervention', 'alarm'], step).toContain(laneLightFor(stateToPath(snapshot.value), context));
+  // Between shoppers nothing of the last one is left but the closed sale for the receipt.
+  if (snapshot.matches('idle')) expect([context.sale, context.weighing, context.bagging ?? null, context.help ?? null], step).toEqual([null, null, null, null]);
+}
+
+describe('checkout statechart, model-based', () => {
+  const paths = getShortestPaths(checkoutMachine, {
+    input: { lane },
+    events: (snapshot) => [...outsideEvents, ...internalEvents(snapshot)] as never,
+    serializeState: (snapshot) => situation(snapshot as Snapshot),
+    limit: 200_000,
+  });
+
+  it('reaches every state of the checkout', () => {
+    const reached = new Set(paths.map((path) => stateToPath(path.state.value)));
+    const leaves = stateNodes.filter((node) => node.type === 'atomic').map((node) => node.path.join('.'));
+    expect(leaves.filter((leaf) => !reached.has(leaf))).toEqual([]);
+    expect(paths.length).toBeGreaterThan(1_000);
+  });
+
+  it('replays the shortest path to every situation on a real actor, keeping the basket consistent at every step', () => {
+    // The I/O never finishes by itself: its completions come from the path, as events.
+    const pending = <T,>() => new Promise<T>(() => undefined);
+    const machine = checkoutMachine.provide({
+      actors: {
+        authorizePayment: fromPromise(() => pending<PaymentOutcome>()),
+        cancelPayment: fromPromise(() => pending<PaymentOutcome>()),
+        printReceipt: fromPromise(() => pending<PrintResult>()),
+      },
+    });
+    for (const path of paths) {
+      const actor = createActor(machine, { input: { lane } });
+      actor.start();
+      for (const [index, step] of path.steps.entries()) {
+        if ((step.event as { type: string }).type === 'xstate.init') continue;
+        actor.send(step.event as CheckoutEvent);
+        invariants(actor.getSnapshot(), `${situation(path.state)} step ${index} ${step.event.type}`);
+      }
+      expect(situation(actor.getSnapshot())).toBe(situation(path.state));
+      actor.stop();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { ConfirmCancelDialog, ConnectingOverlay, DeviceBanner, HelpBanner, Notic
 import { KioskLanguage, useKioskText } from './i18n';
 import { Spinner } from './icons';
 import { recordRenderedScan } from './renderTrace';
+import { SpokenPrompts, type Speaker } from './spokenPrompts';
 import { BaggingDialog } from './screens/BaggingDialog';
 import { BasketScreen } from './screens/BasketScreen';
 import { LookupScreen } from './screens/LookupScreen';
@@ -21,10 +22,12 @@ export interface KioskProps {
   /** False while the lane is out of reach: the last view stays underneath a "connecting" overlay. */
   readonly connected: boolean;
   readonly send: Send;
+  /** Who says the spoken prompts: the browser's speech synthesis by default; null for silence (tests). */
+  readonly speaker?: Speaker | null;
 }
 
 /** The whole kiosk page: renders the lane's view and nothing else. */
-export function Kiosk({ view, connected, send }: KioskProps) {
+export function Kiosk({ view, connected, send, speaker }: KioskProps) {
   // A language this build does not know (a newer lane) shows in English rather than breaking formatting.
   const language = view && isLanguage(view.context.language) ? view.context.language : 'en';
 
@@ -36,6 +39,7 @@ export function Kiosk({ view, connected, send }: KioskProps) {
     <KioskLanguage language={language}>
       <DocumentLanguage />
       {view && <Screen view={view} send={send} />}
+      {view && connected && <SpokenPrompts view={view} speaker={speaker} />}
       {(!connected || !view) && <ConnectingOverlay />}
     </KioskLanguage>
   );

@@ -31,6 +31,8 @@ export type UiEvent =
   | { readonly type: 'ui.chooseItem'; readonly gtin: string }
   /** Call an assistant; the runtime attaches the lane's context. */
   | { readonly type: 'ui.callHelp' }
+  /** "No receipt, thanks" (or wanted after all), while paying. */
+  | { readonly type: 'ui.setReceiptWanted'; readonly wanted: boolean }
   /** The shopper puts down their own bag before bagging the first items. */
   | { readonly type: 'ui.ownBag' }
   | { readonly type: 'ui.cancelHelp' };

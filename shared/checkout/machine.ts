@@ -50,6 +50,8 @@ export interface PaymentAttempt {
 export type ReceiptState =
   | { readonly status: 'printing' }
   | { readonly status: 'printed' }
+  /** The shopper said "no receipt"; it can still be printed from the thank-you screen. */
+  | { readonly status: 'notWanted' }
   | { readonly status: 'failed'; readonly reason: string };
 
 export interface CheckoutContext {
@@ -84,6 +86,8 @@ export interface CheckoutContext {
   readonly bagging?: BaggingArea | null;
   /** This shopper asked for the high-contrast display (white and yellow on black). */
   readonly highContrast?: boolean;
+  /** False when the shopper said "no receipt, thanks" before paying. */
+  readonly receiptWanted?: boolean;
 }
 
 export interface CheckoutInput {
@@ -217,6 +221,7 @@ export const checkoutMachine = setup({
     requiredDevicesUp: ({ context }) => requiredDevices.every((role) => isUsable(context.devices[role] ?? closedDevice)),
     scaleUsable: ({ context }) => context.devices.scale !== undefined && isUsable(context.devices.scale),
     weightAcceptable: ({ context }) => weighingStatusOf(context)?.kind === 'ready',
+    receiptNotWanted: ({ context }) => context.receiptWanted === false,
     /** This settled reading puts the bagging area out of line (an unscanned item, an item taken away). */
     settleCausesMismatch: ({ context, event }) => Boolean(settledArea(context, event)?.area.mismatch),
     settleResolvesMismatch: ({ context, event }) => {
@@ -327,6 +332,7 @@ export const checkoutMachine = setup({
       help: null,
       bagging: null,
       highContrast: false,
+      receiptWanted: true,
       notice: null,
       payment: null,
       receipt: null,
@@ -376,6 +382,8 @@ export const checkoutMachine = setup({
       return { sale: null, closedSale: completed, payment: null, notice: null, bagging: null, receipt: { status: 'printing' } as ReceiptState };
     }),
     markPrinting: assign({ receipt: (): ReceiptState => ({ status: 'printing' }) }),
+    markReceiptNotWanted: assign({ receipt: (): ReceiptState => ({ status: 'notWanted' }) }),
+    setReceiptWanted: assign({ receiptWanted: ({ context, event }) => (event.type === 'ui.setReceiptWanted' ? event.wanted : (context.receiptWanted ?? true)) }),
     markPrinted: assign({ receipt: (): ReceiptState => ({ status: 'printed' }) }),
     markPrintFailed: assign({
       receipt: (_, reason: string): ReceiptState => ({ status: 'failed', reason }),
@@ -526,6 +534,7 @@ export const checkoutMachine = setup({
       on: {
         // Scans during payment are not added: the amount is already on the terminal.
         'scanner.scanned': { actions: 'noteFinishPaymentFirst' },
+        'ui.setReceiptWanted': { actions: 'setReceiptWanted' },
         'ui.dismiss': { actions: 'clearNotice' },
       },
       states: {
@@ -600,8 +609,12 @@ export const checkoutMachine = setup({
 
     /** The sale is complete and paid: print the receipt and thank the shopper. */
     receipt: {
-      initial: 'printing',
+      initial: 'deciding',
       states: {
+        /** Print unless the shopper declined a receipt before paying. */
+        deciding: {
+          always: [{ guard: 'receiptNotWanted', target: 'done', actions: 'markReceiptNotWanted' }, { target: 'printing' }],
+        },
         printing: {
           entry: 'markPrinting',
           invoke: {
@@ -615,7 +628,12 @@ export const checkoutMachine = setup({
           },
         },
         done: {
-          on: { 'ui.finish': '#checkout.idle', 'lane.restored': { target: 'done', reenter: true } },
+          on: {
+            'ui.finish': '#checkout.idle',
+            // Declined at first, wanted after all.
+            'ui.reprint': 'printing',
+            'lane.restored': { target: 'done', reenter: true },
+          },
           after: { thankYouTimeout: '#checkout.idle' },
         },
         /** The sale is paid and recorded; only the paper failed. */

@@ -73,7 +73,18 @@ export function PaymentScreen({ view, send }: { view: LaneView; send: Send }) {
         <Button testId="cancel-payment" variant="secondary" onPress={() => send({ type: 'ui.cancelPayment' })}>
           {t('payment.cancel')}
         </Button>
+        <NoReceiptToggle wanted={view.context.receiptWanted !== false} send={send} />
       </div>
     </div>
+  );
+}
+
+/** "No receipt, thanks": pressed again, the receipt is wanted after all. */
+function NoReceiptToggle({ wanted, send }: { wanted: boolean; send: Send }) {
+  const { t } = useKioskText();
+  return (
+    <button type="button" className="btn btn--secondary toggle" data-testid="no-receipt" aria-pressed={!wanted} onClick={() => send({ type: 'ui.setReceiptWanted', wanted: !wanted })}>
+      {t('receipt.noReceipt')}
+    </button>
   );
 }

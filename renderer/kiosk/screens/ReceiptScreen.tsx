@@ -21,8 +21,13 @@ export function ReceiptScreen({ view, send }: { view: LaneView; send: Send }) {
         <CheckIcon className="status__icon status__icon--success" />
         <h1 className="status__title status__title--big">{t('receipt.done.title')}</h1>
         {paid}
-        <p className="status__body">{t('receipt.done.body')}</p>
+        <p className="status__body">{view.context.receipt?.status === 'notWanted' ? t('receipt.notPrinted') : t('receipt.done.body')}</p>
         <div className="status__actions">
+          {view.context.receipt?.status === 'notWanted' && (
+            <Button testId="print-receipt" variant="secondary" onPress={() => send({ type: 'ui.reprint' })}>
+              {t('receipt.printNow')}
+            </Button>
+          )}
           <Button testId="finish" variant="primary" size="huge" onPress={() => send({ type: 'ui.finish' })}>
             {t('receipt.finish')}
           </Button>

@@ -150,6 +150,9 @@ export const bg: Catalog<'bg'> = {
   'receipt.printFailed.title': 'Покупката ви е завършена.',
   'receipt.printFailed.body': 'Бележката не можа да се отпечата. Ако ви трябва, моля, обърнете се към служител.',
   'receipt.reprint': 'Отпечатай отново',
+  'receipt.noReceipt': 'Без касова бележка, благодаря',
+  'receipt.notPrinted': 'Не е отпечатана бележка. Моля, вземете покупките си.',
+  'receipt.printNow': 'Отпечатай бележка',
 
   'device.role.scanner': 'Скенер',
   'device.role.printer': 'Принтер за бележки',

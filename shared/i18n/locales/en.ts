@@ -182,6 +182,9 @@ export const en = {
   'receipt.printFailed.title': 'Your purchase is complete.',
   'receipt.printFailed.body': 'The receipt could not be printed. If you need one, please ask an assistant.',
   'receipt.reprint': 'Try printing again',
+  'receipt.noReceipt': 'No receipt, thanks',
+  'receipt.notPrinted': 'No receipt was printed. Please take your shopping.',
+  'receipt.printNow': 'Print a receipt',
 
   'device.role.scanner': 'Scanner',
   'device.role.printer': 'Receipt printer',

@@ -151,6 +151,9 @@ export const lv: Catalog<'lv'> = {
   'receipt.printFailed.title': 'Jūsu pirkums ir pabeigts.',
   'receipt.printFailed.body': 'Čeku neizdevās izdrukāt. Ja tas jums vajadzīgs, lūdzu, vērsieties pie darbinieka.',
   'receipt.reprint': 'Mēģināt drukāt vēlreiz',
+  'receipt.noReceipt': 'Čeku nevajag, paldies',
+  'receipt.notPrinted': 'Čeks netika izdrukāts. Lūdzu, paņemiet pirkumus.',
+  'receipt.printNow': 'Izdrukāt čeku',
 
   'device.role.scanner': 'Skeneris',
   'device.role.printer': 'Čeku printeris',

@@ -152,6 +152,9 @@ export const ru: Catalog<'ru'> = {
   'receipt.printFailed.title': 'Покупка завершена.',
   'receipt.printFailed.body': 'Чек не удалось напечатать. Если он вам нужен, обратитесь к сотруднику.',
   'receipt.reprint': 'Напечатать ещё раз',
+  'receipt.noReceipt': 'Без чека, спасибо',
+  'receipt.notPrinted': 'Чек не печатался. Не забудьте покупки.',
+  'receipt.printNow': 'Напечатать чек',
 
   'device.role.scanner': 'Сканер',
   'device.role.printer': 'Принтер чеков',

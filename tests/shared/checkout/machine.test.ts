@@ -76,6 +76,25 @@ describe('checkout statechart', () => {
     expect(lane.state()).toBe('outOfService');
   });
 
+  it('prints no receipt when the shopper declines one, but still can on request; the next shopper gets one again', async () => {
+    const lane = setupLane();
+    lane.allReady();
+    lane.actor.send(item('04750001000016', 119));
+    const pending = lane.payments.length;
+    lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.setReceiptWanted', wanted: false });
+    await flush();
+    expect(lane.payments).toHaveLength(pending + 1);
+    expect(lane.state()).toBe('receipt.done');
+    expect(lane.context().receipt).toEqual({ status: 'notWanted' });
+    expect(lane.prints).toHaveLength(0);
+    lane.actor.send({ type: 'ui.reprint' });
+    await flush();
+    expect(lane.prints).toHaveLength(1);
+    lane.actor.send({ type: 'ui.finish' });
+    expect(lane.context().receiptWanted).toBe(true);
+  });
+
   it('runs the happy path: scan → pay → receipt → idle', async () => {
     const lane = setupLane();
     lane.allReady();

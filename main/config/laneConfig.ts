@@ -28,6 +28,14 @@ export const laneConfigSchema = z
       .strict()
       .default({ host: '127.0.0.1', port: 0 }),
     devices: devicesConfigSchema,
+    /** The store's rules for what shoppers may do alone. */
+    rules: z
+      .object({
+        /** Shoppers may take one piece worth up to this (minor units) off their basket; dearer ones need an assistant. */
+        shopperRemovalLimitMinor: z.number().int().min(0).default(500),
+      })
+      .strict()
+      .default({ shopperRemovalLimitMinor: 500 }),
     log: z
       .object({
         level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

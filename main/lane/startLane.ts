@@ -48,6 +48,7 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
       currency: settings.currency,
       defaultLanguage: config.defaultLanguage,
       minimumWeightGrams: config.devices.scale?.minimumWeightGrams,
+      shopperRemovalLimitMinor: config.rules.shopperRemovalLimitMinor,
     },
     restrictedTemplate,
     catalog,

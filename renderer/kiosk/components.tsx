@@ -221,6 +221,9 @@ export function NoticeDialog({ notice, send }: { notice: Notice; send: Send }) {
     case 'needsWeighing':
       body = <p>{t('notice.needsWeighing.body', { name: localized(notice.name, language) })}</p>;
       break;
+    case 'removalNeedsAssistant':
+      body = <p>{t('notice.removalNeedsAssistant.body', { name: localized(notice.name, language) })}</p>;
+      break;
     case 'finishPaymentFirst':
       body = <p>{t('notice.finishPaymentFirst.body')}</p>;
       tone = 'info';

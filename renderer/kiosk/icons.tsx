@@ -86,3 +86,11 @@ export function InfoIcon(props: IconProps) {
 export function Spinner({ className }: IconProps) {
   return <span className={className ?? 'spinner'} aria-hidden="true" />;
 }
+
+export function MinusIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M12 24h24" strokeWidth={5} />
+    </Svg>
+  );
+}

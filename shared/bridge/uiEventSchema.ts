@@ -25,6 +25,7 @@ export const uiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ui.chooseItem'), gtin: z.string().regex(/^[0-9]{14}$/) }).strict(),
   bare('ui.callHelp'),
   bare('ui.ownBag'),
+  z.object({ type: z.literal('ui.removeLine'), lineId: z.number().int().positive() }).strict(),
   z.object({ type: z.literal('ui.setReceiptWanted'), wanted: z.boolean() }).strict(),
   bare('ui.cancelHelp'),
   bare('ui.finish'),

@@ -22,6 +22,8 @@ export interface PendingBagging {
   readonly gtin: string | null;
   readonly name: LocalizedText | null;
   readonly expectation: BaggingExpectation;
+  /** An item removed from the basket: it must come out of the bagging area (the scale gets lighter by it). */
+  readonly removal?: boolean;
 }
 
 export type BaggingMismatch =
@@ -30,7 +32,9 @@ export type BaggingMismatch =
   /** Lighter than it should be: something was taken out of the bagging area. */
   | { readonly kind: 'itemRemoved'; readonly grams: number }
   /** The shopper wants to pay with items still not put down (or not all of them). */
-  | { readonly kind: 'notBagged'; readonly names: readonly LocalizedText[] };
+  | { readonly kind: 'notBagged'; readonly names: readonly LocalizedText[] }
+  /** The shopper wants to pay with items removed from the basket still in the bagging area. */
+  | { readonly kind: 'notRemoved'; readonly names: readonly LocalizedText[] };
 
 export interface BaggingArea {
   /** What the scale should read now, in grams: the settled weight after every accepted change. */
@@ -46,6 +50,16 @@ export function startBaggingArea(currentGrams: number | undefined): BaggingArea 
 
 export function expectBagging(area: BaggingArea, pending: PendingBagging): BaggingArea {
   return { ...area, pending: [...area.pending, pending] };
+}
+
+/**
+ * An item taken off the basket: if it was never put down, it is simply no longer expected;
+ * otherwise the shopper must take it out of the bagging area.
+ */
+export function expectRemoval(area: BaggingArea, removed: Omit<PendingBagging, 'removal'>): BaggingArea {
+  const waiting = area.pending.findIndex((item) => !item.removal && item.gtin === removed.gtin);
+  if (waiting >= 0) return { ...area, pending: [...area.pending.slice(0, waiting), ...area.pending.slice(waiting + 1)] };
+  return { ...area, pending: [...area.pending, { ...removed, removal: true }] };
 }
 
 /** Several items put down together: their bands add up (tolerances in quadrature, learning bounds linearly). */
@@ -88,21 +102,53 @@ export function settleBagging(area: BaggingArea, grams: number, settings: Baggin
     const verdict = judgeBagging(delta, { kind: 'trusted', expectedGrams: 0, toleranceGrams: settings.floorToleranceGrams }, settings);
     return { area: { ...area, mismatch: mismatchOf(verdict, area) } };
   }
-  const verdict = judgeBagging(delta, combinedExpectation(area.pending), settings);
+  const verdict = area.pending.some((item) => item.removal) ? judgeWithRemovals(delta, area.pending, settings) : judgeBagging(delta, combinedExpectation(area.pending), settings);
   if (verdict.kind === 'ok') {
     const [only] = area.pending;
-    const observation = area.pending.length === 1 && only?.gtin ? { gtin: only.gtin, grams: delta } : undefined;
+    const observation = area.pending.length === 1 && only?.gtin && !only.removal ? { gtin: only.gtin, grams: delta } : undefined;
     return { area: { expectedGrams: grams, pending: [], mismatch: null }, observation };
   }
   // Short of the pending items: the shopper is still bagging; not an alert (yet).
-  if (verdict.kind === 'nothingAdded' || verdict.kind === 'tooLight') return { area: { ...area, mismatch: area.mismatch?.kind === 'notBagged' ? area.mismatch : null } };
+  if (verdict.kind === 'nothingAdded' || verdict.kind === 'tooLight') {
+    const askedAtPay = area.mismatch?.kind === 'notBagged' || area.mismatch?.kind === 'notRemoved';
+    return { area: { ...area, mismatch: askedAtPay ? area.mismatch : null } };
+  }
   return { area: { ...area, mismatch: mismatchOf(verdict, area) } };
+}
+
+/**
+ * Items to put down and to take out, judged together: the expected change is the sum of the
+ * additions minus the removals, when every weight is known; otherwise any change in the right
+ * direction is accepted (an item whose weight the lane has not learned yet).
+ */
+function judgeWithRemovals(delta: number, pending: readonly PendingBagging[], settings: BaggingSettings): BaggingVerdict {
+  if (pending.every((item) => item.expectation.kind === 'trusted')) {
+    let expected = 0;
+    let variance = 0;
+    for (const item of pending) {
+      if (item.expectation.kind !== 'trusted') continue;
+      expected += item.removal ? -item.expectation.expectedGrams : item.expectation.expectedGrams;
+      variance += item.expectation.toleranceGrams ** 2;
+    }
+    const tolerance = Math.max(settings.floorToleranceGrams, Math.ceil(Math.sqrt(variance)));
+    // Nothing moved yet: the shopper has not got to it (asked for at Pay, like items not yet bagged).
+    if (Math.abs(delta) <= settings.floorToleranceGrams && Math.abs(expected) > tolerance) return { kind: 'nothingAdded' };
+    if (delta > expected + tolerance) return { kind: 'tooHeavy', extraGrams: Math.round(delta - expected) };
+    if (delta < expected - tolerance) return { kind: 'removed', grams: Math.round(expected - delta) };
+    return { kind: 'ok' };
+  }
+  const onlyRemovals = pending.every((item) => item.removal);
+  if (onlyRemovals && delta > -settings.minimumVisibleGrams) return { kind: 'nothingAdded' };
+  return { kind: 'ok' };
 }
 
 /** "Pay" pressed: items still pending are an alert the shopper can put right by bagging them. */
 export function checkBaggedBeforePayment(area: BaggingArea): BaggingArea {
   if (area.pending.length === 0 || area.mismatch) return area;
-  return { ...area, mismatch: { kind: 'notBagged', names: area.pending.flatMap((item) => (item.name ? [item.name] : [])) } };
+  const names = (removal: boolean) => area.pending.flatMap((item) => (Boolean(item.removal) === removal && item.name ? [item.name] : []));
+  const toRemove = names(true);
+  if (toRemove.length > 0) return { ...area, mismatch: { kind: 'notRemoved', names: toRemove } };
+  return { ...area, mismatch: { kind: 'notBagged', names: names(false) } };
 }
 
 function mismatchOf(verdict: BaggingVerdict, area: BaggingArea): BaggingMismatch | null {
@@ -110,7 +156,7 @@ function mismatchOf(verdict: BaggingVerdict, area: BaggingArea): BaggingMismatch
     case 'ok':
     case 'nothingAdded':
     case 'tooLight':
-      return area.mismatch?.kind === 'notBagged' ? area.mismatch : null;
+      return area.mismatch?.kind === 'notBagged' || area.mismatch?.kind === 'notRemoved' ? area.mismatch : null;
     case 'tooHeavy':
       return { kind: 'unexpectedItem', extraGrams: verdict.extraGrams };
     case 'removed':

@@ -31,6 +31,8 @@ export type UiEvent =
   | { readonly type: 'ui.chooseItem'; readonly gtin: string }
   /** Call an assistant; the runtime attaches the lane's context. */
   | { readonly type: 'ui.callHelp' }
+  /** Take one piece of a line off the basket (store rules decide if an assistant must do it). */
+  | { readonly type: 'ui.removeLine'; readonly lineId: number }
   /** "No receipt, thanks" (or wanted after all), while paying. */
   | { readonly type: 'ui.setReceiptWanted'; readonly wanted: boolean }
   /** The shopper puts down their own bag before bagging the first items. */

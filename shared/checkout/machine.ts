@@ -4,10 +4,10 @@ import type { Language } from '../i18n/languages';
 import type { PaymentFailure, PaymentOutcome, PaymentPrompt, PaymentRequest } from '../payment';
 import type { ScaleReading } from '../scale';
 import type { CheckoutEvent, HelpRequest } from './events';
-import { addLine, saleId, saleTotalMinor, type Sale } from './sale';
+import { addLine, onePieceMinor, removeOnePiece, saleId, saleTotalMinor, type Sale } from './sale';
 import { defaultMinimumWeightGrams, isStableZero, weighedLine, weighingStatus, type WeighableItem } from './weighing';
 import { baggingExpectation, ownBagExpectation, weighedExpectation, type BaggingExpectation } from './bagging';
-import { checkBaggedBeforePayment, expectBagging, settleBagging, startBaggingArea, type BaggingArea } from './baggingArea';
+import { checkBaggedBeforePayment, expectBagging, expectRemoval, settleBagging, startBaggingArea, type BaggingArea } from './baggingArea';
 
 /** Who this lane is; fixed by the terminal's configuration. */
 export interface LaneInfo {
@@ -22,6 +22,8 @@ export interface LaneInfo {
   readonly epoch: string;
   /** Smallest load sold by weight on this lane's scale (20 scale intervals); default 40 g. */
   readonly minimumWeightGrams?: number;
+  /** A store rule: shoppers may take off the basket one piece worth up to this; dearer ones need an assistant. */
+  readonly shopperRemovalLimitMinor?: number;
 }
 
 /** A weighed item waiting for the scale. */
@@ -36,6 +38,8 @@ export type Notice =
   | { readonly kind: 'rejectedBarcode'; readonly code: string; readonly reason: string }
   | { readonly kind: 'needsWeighing'; readonly code: string; readonly name: Sale['lines'][number]['name'] }
   | { readonly kind: 'finishPaymentFirst' }
+  /** Removing this item needs an assistant (store rule). */
+  | { readonly kind: 'removalNeedsAssistant'; readonly name: Sale['lines'][number]['name'] }
   | { readonly kind: 'paymentCancelled' };
 
 export interface PaymentAttempt {
@@ -101,6 +105,12 @@ export interface PrintRequest {
 }
 
 export type PrintResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * 5.00 in the store currency's minor units: shoppers fix their own mistakes on everyday items;
+ * taking dearer ones off (a common way to under-pay) needs an assistant.
+ */
+export const defaultShopperRemovalLimitMinor = 500;
 
 /** Devices the lane cannot sell without; while any is down between sales, the lane is out of service. */
 export const requiredDevices: readonly DeviceRole[] = ['scanner', 'printer', 'paymentTerminal'];
@@ -222,6 +232,12 @@ export const checkoutMachine = setup({
     scaleUsable: ({ context }) => context.devices.scale !== undefined && isUsable(context.devices.scale),
     weightAcceptable: ({ context }) => weighingStatusOf(context)?.kind === 'ready',
     receiptNotWanted: ({ context }) => context.receiptWanted === false,
+    removalAllowed: ({ context, event }) => {
+      if (event.type !== 'ui.removeLine') return false;
+      const line = context.sale?.lines.find((candidate) => candidate.lineId === event.lineId);
+      return line !== undefined && onePieceMinor(line) <= (context.lane.shopperRemovalLimitMinor ?? defaultShopperRemovalLimitMinor);
+    },
+    lineExists: ({ context, event }) => event.type === 'ui.removeLine' && (context.sale?.lines.some((line) => line.lineId === event.lineId) ?? false),
     /** This settled reading puts the bagging area out of line (an unscanned item, an item taken away). */
     settleCausesMismatch: ({ context, event }) => Boolean(settledArea(context, event)?.area.mismatch),
     settleResolvesMismatch: ({ context, event }) => {
@@ -260,8 +276,9 @@ export const checkoutMachine = setup({
     addScannedItem: assign(({ context, event }) => {
       if (!isItemEntry(event) || event.outcome.kind !== 'item') return {};
       const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
-      const { line } = event.outcome;
-      const bagging = expectItemBagged(context, line, event.outcome.bagging ?? baggingExpectation(undefined));
+      const expectation = event.outcome.bagging ?? baggingExpectation(undefined);
+      const line = { ...event.outcome.line, bagging: expectation };
+      const bagging = expectItemBagged(context, line, expectation);
       return { ...started, sale: addLine(started.sale, line), notice: null, weighing: null, bagging };
     }),
     noteScanProblem: assign({
@@ -306,6 +323,20 @@ export const checkoutMachine = setup({
       const sale = settled.observation && context.sale ? { ...context.sale, baggingObservations: [...(context.sale.baggingObservations ?? []), settled.observation] } : context.sale;
       return { bagging: settled.area, sale };
     }),
+    removeOnePiece: assign(({ context, event }) => {
+      if (event.type !== 'ui.removeLine' || !context.sale) return {};
+      const line = context.sale.lines.find((candidate) => candidate.lineId === event.lineId);
+      if (!line) return {};
+      const bagging =
+        context.bagging && baggingScaleWorks(context) ? expectRemoval(context.bagging, { gtin: line.gtin, name: line.name, expectation: line.bagging ?? baggingExpectation(undefined) }) : (context.bagging ?? null);
+      return { sale: removeOnePiece(context.sale, event.lineId), bagging };
+    }),
+    noteRemovalNeedsAssistant: assign({
+      notice: ({ context, event }): Notice | null => {
+        const line = event.type === 'ui.removeLine' ? context.sale?.lines.find((candidate) => candidate.lineId === event.lineId) : undefined;
+        return line ? { kind: 'removalNeedsAssistant', name: line.name } : context.notice;
+      },
+    }),
     markNotBagged: assign({ bagging: ({ context }) => (context.bagging ? checkBaggedBeforePayment(context.bagging) : null) }),
     expectOwnBag: assign(({ context }) => {
       if (!baggingScaleWorks(context)) return {};
@@ -319,9 +350,10 @@ export const checkoutMachine = setup({
       if (!context.weighing || status?.kind !== 'ready') return {};
       const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
       // The weight and price shown when the shopper pressed "Add": the same numbers go on the receipt.
-      const line = weighedLine(context.weighing.item, status.grams, status.priceMinor);
       // Just weighed on the legal scale: the bagging scale must see the same weight.
-      const bagging = expectItemBagged(context, line, weighedExpectation(status.grams));
+      const expectation = weighedExpectation(status.grams);
+      const line = { ...weighedLine(context.weighing.item, status.grams, status.priceMinor), bagging: expectation };
+      const bagging = expectItemBagged(context, line, expectation);
       return { ...started, sale: addLine(started.sale, line), weighing: null, zeroSeen: false, notice: null, bagging };
     }),
     noteFinishPaymentFirst: assign({ notice: (): Notice => ({ kind: 'finishPaymentFirst' }) }),
@@ -456,6 +488,10 @@ export const checkoutMachine = setup({
               { guard: 'basketHasItems', target: '#checkout.payment' },
             ],
             'ui.ownBag': { actions: 'expectOwnBag' },
+            'ui.removeLine': [
+              { guard: 'removalAllowed', actions: 'removeOnePiece' },
+              { guard: 'lineExists', target: 'removalNeedsAssistant', actions: 'noteRemovalNeedsAssistant' },
+            ],
             'lane.restored': { target: 'ready', reenter: true },
           },
           after: {
@@ -494,6 +530,8 @@ export const checkoutMachine = setup({
         unknownItem: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         rejectedBarcode: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         needsWeighing: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        /** The shopper tried to take off an item only an assistant may (store rule); Help calls one. */
+        removalNeedsAssistant: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         /**
          * A weighed item is on (or going onto) the scale. The screen shows the live reading;
          * "Add" is accepted only when the legal-for-trade rules in weighing.ts allow it.

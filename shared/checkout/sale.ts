@@ -31,6 +31,8 @@ export interface BasketLine {
   readonly vatClass: string;
   readonly vatRateBp: number;
   readonly ageLimit?: number | undefined;
+  /** What one piece should add to the bagging area (from the lane's learned weights, or the weighing). */
+  readonly bagging?: BaggingExpectation | undefined;
 }
 
 export type NewLine = Omit<BasketLine, 'lineId'>;
@@ -153,6 +155,24 @@ export function priceScan(code: ScannedCode, item: CatalogItem | null | undefine
     };
   }
   return { kind: 'item', line: { ...base, pricing: 'unit', quantity: 1, priceMinor: item.priceMinor } };
+}
+
+/** The price of one piece of a line: what removing it takes off the total. */
+export function onePieceMinor(line: BasketLine): number {
+  return line.pricing === 'unit' ? line.unitPriceMinor : line.priceMinor;
+}
+
+/** Takes one piece off a line (a unit line with more pieces keeps the rest), or the whole weighed or labelled line. */
+export function removeOnePiece(sale: Sale, lineId: number): Sale {
+  const index = sale.lines.findIndex((line) => line.lineId === lineId);
+  const line = sale.lines[index];
+  if (!line) return sale;
+  if (line.pricing === 'unit' && line.quantity > 1) {
+    const quantity = line.quantity - 1;
+    const fewer: BasketLine = { ...line, quantity, priceMinor: line.unitPriceMinor * quantity };
+    return { ...sale, lines: [...sale.lines.slice(0, index), fewer, ...sale.lines.slice(index + 1)] };
+  }
+  return { ...sale, lines: [...sale.lines.slice(0, index), ...sale.lines.slice(index + 1)] };
 }
 
 /**

@@ -15,7 +15,7 @@ export function BaggingDialog({ context }: { context: CheckoutContext; send: Sen
   return (
     <Dialog kind={`bagging-${mismatch.kind}`} tone="warning" title={t(`bagging.${mismatch.kind}.title`)} actions={null}>
       <p>{t(`bagging.${mismatch.kind}.body`)}</p>
-      {mismatch.kind === 'notBagged' && mismatch.names.length > 0 && (
+      {(mismatch.kind === 'notBagged' || mismatch.kind === 'notRemoved') && mismatch.names.length > 0 && (
         <ul className="bagging__items" data-testid="bagging-items">
           {mismatch.names.map((name, index) => (
             <li key={index}>{localized(name, language)}</li>

@@ -5,7 +5,7 @@ import type { LocalizedText } from '../../../shared/i18n/languages';
 import { localized } from '../../../shared/i18n/languages';
 import { lineDetail } from '../../../shared/receipt/buildReceipt';
 import { Button, type Send } from '../components';
-import { ScanIcon } from '../icons';
+import { MinusIcon, ScanIcon } from '../icons';
 import { useKioskText } from '../i18n';
 
 /** `scanning.*`: the basket, the running total and the way to pay. Notices are drawn over it by the caller. */
@@ -29,14 +29,18 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
         ) : (
           <ol className="basket__lines">
             {lines.map((line) => (
-              <BasketRow key={line.lineId} line={line} currency={currency} />
+              <BasketRow key={line.lineId} line={line} currency={currency} onRemove={view.state === 'scanning.ready' ? () => send({ type: 'ui.removeLine', lineId: line.lineId }) : undefined} />
             ))}
           </ol>
         )}
         {pending.length > 0 ? (
           // Bagging comes first in the shopper's eye, but scanning may go on meanwhile.
           <p className="basket__hint basket__hint--bagging" data-testid="bagging-hint">
-            {pending.length === 1 && lastPending?.name ? t('bagging.place', { name: localized(lastPending.name, language) }) : t('bagging.placeItems')}
+            {lastPending?.removal && lastPending.name
+              ? t('bagging.takeOut', { name: localized(lastPending.name, language) })
+              : pending.length === 1 && lastPending?.name
+                ? t('bagging.place', { name: localized(lastPending.name, language) })
+                : t('bagging.placeItems')}
           </p>
         ) : (
           !empty && (
@@ -84,11 +88,19 @@ function sameName(a: LocalizedText, b: LocalizedText): boolean {
  * Views arrive as fresh JSON, so every line is a new object each time; comparing the fields
  * that are shown keeps unchanged rows from re-rendering on each scan.
  */
-function sameRow(a: { line: BasketLine; currency: string }, b: { line: BasketLine; currency: string }): boolean {
+interface RowProps {
+  readonly line: BasketLine;
+  readonly currency: string;
+  /** Present while the shopper may take pieces off (the basket screen, nothing over it). */
+  readonly onRemove?: (() => void) | undefined;
+}
+
+function sameRow(a: RowProps, b: RowProps): boolean {
   const x = a.line;
   const y = b.line;
   return (
     a.currency === b.currency &&
+    Boolean(a.onRemove) === Boolean(b.onRemove) &&
     (x === y ||
       (x.lineId === y.lineId &&
         x.gtin === y.gtin &&
@@ -101,7 +113,7 @@ function sameRow(a: { line: BasketLine; currency: string }, b: { line: BasketLin
   );
 }
 
-const BasketRow = memo(function BasketRow({ line, currency }: { line: BasketLine; currency: string }) {
+const BasketRow = memo(function BasketRow({ line, currency, onRemove }: RowProps) {
   const { t, language, money } = useKioskText();
   const ref = useRef<HTMLLIElement>(null);
   // Keep the line that just changed (new, or one more piece) in sight.
@@ -116,6 +128,11 @@ const BasketRow = memo(function BasketRow({ line, currency }: { line: BasketLine
       <span className="line__name">{localized(line.name, language)}</span>
       {detail && <span className="line__detail">{detail}</span>}
       <span className="line__price">{money(line.priceMinor, currency)}</span>
+      {onRemove && (
+        <button type="button" className="line__remove" data-testid="remove-line" aria-label={`${t('basket.removeOne')}: ${localized(line.name, language)}`} onClick={onRemove}>
+          <MinusIcon className="line__remove-icon" />
+        </button>
+      )}
     </li>
   );
 }, sameRow);

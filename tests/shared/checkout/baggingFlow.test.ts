@@ -126,3 +126,47 @@ describe('bagging area verification', () => {
     expect(lane.state()).toBe('payment.authorizing');
   });
 });
+
+describe('taking items off the basket', () => {
+  const vodka: NewLine = { ...line('04750001000054', 999), name: { en: 'Vodka' } };
+
+  it('shoppers take off everyday items themselves, one piece at a time; an item already bagged must come out again', () => {
+    const lane = setupLane();
+    lane.send(scan(milk, milkWeight));
+    lane.send(scan(milk, milkWeight));
+    lane.send(settled(2080));
+    const [row] = lane.context().sale!.lines;
+    lane.send({ type: 'ui.removeLine', lineId: row!.lineId });
+    expect(lane.context().sale!.lines[0]).toMatchObject({ quantity: 1, priceMinor: 119 });
+    expect(lane.context().bagging?.pending).toEqual([expect.objectContaining({ gtin: milk.gtin, removal: true })]);
+    // Paying first: asked to take it out.
+    lane.send({ type: 'ui.pay' });
+    expect(lane.context().bagging?.mismatch).toEqual({ kind: 'notRemoved', names: [milk.name] });
+    lane.send(settled(1041));
+    expect(lane.state()).toBe('scanning.ready');
+    expect(lane.context().bagging?.pending).toEqual([]);
+  });
+
+  it('an item not bagged yet is simply no longer expected', () => {
+    const lane = setupLane();
+    lane.send(scan(milk, milkWeight));
+    lane.send({ type: 'ui.removeLine', lineId: lane.context().sale!.lines[0]!.lineId });
+    expect(lane.context().sale!.lines).toEqual([]);
+    expect(lane.context().bagging?.pending).toEqual([]);
+  });
+
+  it('dearer items need an assistant (store rule), and nothing changes meanwhile', () => {
+    const lane = setupLane();
+    lane.send(scan(vodka));
+    lane.send(settled(1150));
+    lane.send({ type: 'ui.removeLine', lineId: lane.context().sale!.lines[0]!.lineId });
+    expect(lane.state()).toBe('scanning.removalNeedsAssistant');
+    expect(lane.context().notice).toEqual({ kind: 'removalNeedsAssistant', name: vodka.name });
+    expect(lane.context().sale!.lines).toHaveLength(1);
+    lane.send({ type: 'ui.dismiss' });
+    expect(lane.state()).toBe('scanning.ready');
+    // A line that is not there: ignored.
+    lane.send({ type: 'ui.removeLine', lineId: 99 });
+    expect(lane.state()).toBe('scanning.ready');
+  });
+});

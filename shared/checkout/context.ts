@@ -1,0 +1,110 @@
+import type { DeviceRole, DeviceStatus } from '../devices';
+import type { Language } from '../i18n/languages';
+import type { PaymentFailure, PaymentPrompt } from '../payment';
+import type { ScaleReading } from '../scale';
+import type { BaggingArea } from './baggingArea';
+import type { HelpRequest } from './events';
+import type { Sale } from './sale';
+import type { WeighableItem } from './weighing';
+
+/**
+ * What the checkout statechart remembers (its context) and the values it hands to the
+ * lane's I/O: the data model of one lane's checkout. The flow itself is machine.ts.
+ */
+
+/** Who this lane is; fixed by the terminal's configuration. */
+export interface LaneInfo {
+  readonly laneId: string;
+  readonly storeName: string;
+  readonly currency: string;
+  readonly defaultLanguage: Language;
+  /**
+   * Random id of this lane's database, made when it was created. It keeps sale ids unique
+   * even if a lane is reinstalled and its sale numbers start again.
+   */
+  readonly epoch: string;
+  /** Smallest load sold by weight on this lane's scale (20 scale intervals); default 40 g. */
+  readonly minimumWeightGrams?: number;
+  /** A store rule: shoppers may take off the basket one piece worth up to this; dearer ones need an assistant. */
+  readonly shopperRemovalLimitMinor?: number;
+}
+
+/** A weighed item waiting for the scale. */
+export interface Weighing {
+  readonly code: string;
+  readonly item: WeighableItem;
+}
+
+/** A message the shopper must see and dismiss (or that goes away with the next scan). */
+export type Notice =
+  | { readonly kind: 'unknownItem'; readonly code: string }
+  | { readonly kind: 'rejectedBarcode'; readonly code: string; readonly reason: string }
+  | { readonly kind: 'needsWeighing'; readonly code: string; readonly name: Sale['lines'][number]['name'] }
+  | { readonly kind: 'finishPaymentFirst' }
+  /** Removing this item needs an assistant (store rule). */
+  | { readonly kind: 'removalNeedsAssistant'; readonly name: Sale['lines'][number]['name'] }
+  | { readonly kind: 'paymentCancelled' };
+
+export interface PaymentAttempt {
+  readonly attempt: number;
+  readonly reference: string;
+  readonly amountMinor: number;
+  /** The terminal's current prompt for this attempt, when it has said. */
+  readonly prompt?: PaymentPrompt | undefined;
+  readonly failure?: PaymentFailure | undefined;
+}
+
+export type ReceiptState =
+  | { readonly status: 'printing' }
+  | { readonly status: 'printed' }
+  /** The shopper said "no receipt"; it can still be printed from the thank-you screen. */
+  | { readonly status: 'notWanted' }
+  | { readonly status: 'failed'; readonly reason: string };
+
+export interface CheckoutContext {
+  readonly lane: LaneInfo;
+  /** The number of the last sale this lane started; the next sale gets one more. */
+  readonly lastSaleNumber: number;
+  readonly language: Language;
+  /** The open sale, if the shopper has scanned anything. */
+  readonly sale: Sale | null;
+  /** The last closed sale (completed or cancelled): shown on the receipt screen and written to the outbox. */
+  readonly closedSale: Sale | null;
+  readonly notice: Notice | null;
+  /** Status of each installed device; a role that is absent is not installed at this lane. */
+  readonly devices: Readonly<Partial<Record<DeviceRole, DeviceStatus>>>;
+  readonly payment: PaymentAttempt | null;
+  readonly receipt: ReceiptState | null;
+  /** The weighing scale's latest reading (null: no scale, or no reading yet). */
+  readonly scale: ScaleReading | null;
+  /** The scale showed a stable zero since the last accepted weighing (legal for trade: zero before weighing). */
+  readonly zeroSeen: boolean;
+  readonly weighing: Weighing | null;
+  /** The bagging scale's last settled weight. */
+  readonly baggingArea: { readonly grams: number } | null;
+  /**
+   * Unusable input discarded per device since the lane started (line noise, half frames, bad
+   * replies): nothing for the shopper, but a noisy cable shows here for the assistant.
+   */
+  readonly discardedInput?: Readonly<Partial<Record<DeviceRole, { readonly count: number; readonly lastReason: string }>>>;
+  /** An assistant has been called and not yet come (or the shopper cancelled the call). */
+  readonly help?: HelpRequest | null;
+  /** The bagging area during a sale, when the lane has a working bagging scale (see baggingArea.ts). */
+  readonly bagging?: BaggingArea | null;
+  /** This shopper asked for the high-contrast display (white and yellow on black). */
+  readonly highContrast?: boolean;
+  /** False when the shopper said "no receipt, thanks" before paying. */
+  readonly receiptWanted?: boolean;
+}
+
+export interface CheckoutInput {
+  readonly lane: LaneInfo;
+  readonly lastSaleNumber?: number;
+}
+
+export interface PrintRequest {
+  readonly sale: Sale;
+  readonly lane: LaneInfo;
+}
+
+export type PrintResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };

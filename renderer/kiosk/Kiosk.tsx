@@ -97,10 +97,13 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
       {duringSale && <DeviceBanner context={context} />}
       <HelpBanner context={context} send={send} />
       {banner}
-      <main className="screen__main" inert={modal !== null}>
-        {body}
-      </main>
-      {modal}
+      {/* Dialogs cover the screen below the top bar, so language and Help stay in reach and the bar never hides a dialog's top. */}
+      <div className="screen__body">
+        <main className="screen__main" inert={modal !== null}>
+          {body}
+        </main>
+        {modal}
+      </div>
     </div>
   );
 }

@@ -10,6 +10,8 @@ test.describe('weighing and device faults, over real serial lines', () => {
     await lane.scanner.scan(bananas);
     await expectScreen(page, 'scanning.weighing');
     await expect(page.getByTestId('weighing-status')).toHaveText('Novietojiet preci uz svariem.');
+    await expect(page.getByTestId('how-to-weigh')).toBeVisible();
+    await shot('place-on-scale');
 
     // A swinging bag: shown, and "Add" stays disabled.
     lane.scale.setLoad(1234);

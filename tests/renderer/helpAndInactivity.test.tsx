@@ -68,3 +68,23 @@ describe('high contrast', () => {
     expect(screen.getByTestId('high-contrast').getAttribute('aria-pressed')).toBe('true');
   });
 });
+
+describe('how-to hints', () => {
+  it('show how to weigh while the scale waits for the item, and where to bag while items wait', () => {
+    const item = { gtin: '02900000040113', scannedCode: '2900000040113', name: { en: 'Bananas' }, unitPriceMinor: 139, vatClass: 'C', vatRateBp: 500 };
+    show(
+      view('scanning.weighing', {
+        sale: basket,
+        devices: { scanner: { kind: 'ready', warnings: [] }, printer: { kind: 'ready', warnings: [] }, paymentTerminal: { kind: 'ready', warnings: [] }, scale: { kind: 'ready', warnings: [] } },
+        weighing: { code: item.scannedCode, item },
+        scale: { kind: 'stable', weight: { grams: 0, increments: 0, decimals: 3, unit: 'kg' }, net: false },
+        zeroSeen: true,
+      }),
+    );
+    expect(screen.getByTestId('how-to-weigh')).toBeTruthy();
+    cleanup();
+    show(view('scanning.ready', { sale: basket, bagging: { expectedGrams: 0, pending: [{ gtin: '04750001000016', name: { en: 'Milk' }, expectation: { kind: 'learning', minGrams: 10 } }], mismatch: null } }));
+    expect(screen.getByTestId('how-to-bag')).toBeTruthy();
+    expect(screen.getByTestId('bagging-hint').textContent).toBe('Put Milk in the bagging area.');
+  });
+});

@@ -5,6 +5,7 @@ import type { LocalizedText } from '../../../shared/i18n/languages';
 import { localized } from '../../../shared/i18n/languages';
 import { lineDetail } from '../../../shared/receipt/buildReceipt';
 import { Button, type Send } from '../components';
+import { BagHint } from '../howToHints';
 import { MinusIcon, ScanIcon } from '../icons';
 import { useKioskText } from '../i18n';
 
@@ -36,6 +37,7 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
         {pending.length > 0 ? (
           // Bagging comes first in the shopper's eye, but scanning may go on meanwhile.
           <p className="basket__hint basket__hint--bagging" data-testid="bagging-hint">
+            {!lastPending?.removal && <BagHint />}
             {lastPending?.removal && lastPending.name
               ? t('bagging.takeOut', { name: localized(lastPending.name, language) })
               : pending.length === 1 && lastPending?.name

@@ -2,6 +2,7 @@ import { weighingStatusOf, type CheckoutContext } from '../../../shared/checkout
 import { formatWeight } from '../../../shared/i18n';
 import { localized } from '../../../shared/i18n/languages';
 import { Button, Dialog, type Send } from '../components';
+import { WeighHint } from '../howToHints';
 import { useKioskText } from '../i18n';
 
 /**
@@ -46,9 +47,12 @@ export function WeighingDialog({ context, send }: { context: CheckoutContext; se
           <dd data-testid="weighing-price">{ready ? money(status.priceMinor, currency) : '—'}</dd>
         </div>
       </dl>
-      <p className="weighing__status" role="status" aria-live="polite" data-testid="weighing-status">
-        {t(`weighing.status.${status.kind}`)}
-      </p>
+      <div className="weighing__prompt">
+        {(status.kind === 'placeItem' || status.kind === 'waiting') && <WeighHint />}
+        <p className="weighing__status" role="status" aria-live="polite" data-testid="weighing-status">
+          {t(`weighing.status.${status.kind}`)}
+        </p>
+      </div>
     </Dialog>
   );
 }

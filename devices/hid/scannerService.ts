@@ -2,6 +2,7 @@ import type { DeviceStatus } from '../../shared/devices';
 import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { DeviceConnection } from '../deviceConnection';
+import { TimedFrameReader } from '../timedFrames';
 import { fireSafely } from '../deviceEvents';
 import type { ScanEvent } from '../scanner/service';
 import type { BackoffOptions } from '../serial/reconnect';
@@ -32,10 +33,6 @@ export interface HidScannerServiceOptions {
  */
 const defaultContinuationTimeoutMs = 100;
 
-function epochNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
  * A USB HID POS bar code scanner as a logical device (UnifiedPOS Scanner), the
  * HID counterpart of `SerialScannerService`: open on `start()`, close on
@@ -50,8 +47,7 @@ export class HidScannerService {
   readonly #connection: DeviceConnection;
   readonly #assembler: HidScannerReportAssembler;
   readonly #log: Logger;
-  readonly #clock: () => number;
-  readonly #continuationTimeoutMs: number;
+  readonly #reader: TimedFrameReader<HidScannerOutput>;
 
   readonly #onScan = new Emitter<ScanEvent>();
   readonly #onGarbage = new Emitter<HidGarbageEvent>();
@@ -59,31 +55,31 @@ export class HidScannerService {
   readonly onScan: Event<ScanEvent> = this.#onScan.event;
   readonly onGarbage: Event<HidGarbageEvent> = this.#onGarbage.event;
 
-  #staleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the first report of the label now being assembled arrived. */
-  #scanStartedAt = 0;
 
   constructor(transport: HidTransport, log: Logger, options: HidScannerServiceOptions = {}) {
     this.#assembler = new HidScannerReportAssembler(options.layout);
     this.#log = log.child({ device: 'scanner', hid: transport.description });
-    this.#clock = options.clock ?? epochNow;
-    this.#continuationTimeoutMs = options.continuationTimeoutMs ?? defaultContinuationTimeoutMs;
-    if (!(Number.isFinite(this.#continuationTimeoutMs) && this.#continuationTimeoutMs > 0)) {
-      throw new RangeError(`continuationTimeoutMs must be a positive number, got ${this.#continuationTimeoutMs}`);
+    const continuationTimeoutMs = options.continuationTimeoutMs ?? defaultContinuationTimeoutMs;
+    if (!(Number.isFinite(continuationTimeoutMs) && continuationTimeoutMs > 0)) {
+      throw new RangeError(`continuationTimeoutMs must be a positive number, got ${continuationTimeoutMs}`);
     }
+    // One report is one chunk; a label spread over several keeps the time of its first report.
+    this.#reader = new TimedFrameReader(this.#assembler, {
+      staleAfterMs: continuationTimeoutMs,
+      pending: () => this.#assembler.hasPendingReports,
+      clock: options.clock,
+      deliver: (output, firstByteAt, receivedAt) => this.#deliver(output, firstByteAt, receivedAt),
+    });
     this.#connection = new DeviceConnection(transport, this.#log, {
       device: 'HID scanner',
       port: 'HID scanner',
       reconnect: options.reconnect,
-      listen: () => transport.onReport((report) => this.#onReport(report)),
+      listen: () => transport.onReport((report) => this.#reader.push(report)),
       onOpened: () => {
-        this.#assembler.reset();
+        this.#reader.reset();
         this.#connection.setStatus({ kind: 'ready', warnings: [] });
       },
-      onLineDown: () => {
-        this.#clearStaleTimer();
-        this.#assembler.reset();
-      },
+      onLineDown: () => this.#reader.reset(),
     });
     this.onStatus = this.#connection.onStatus;
   }
@@ -99,21 +95,6 @@ export class HidScannerService {
 
   stop(): Promise<void> {
     return this.#connection.stop();
-  }
-
-  #onReport(report: Uint8Array): void {
-    const now = this.#clock();
-    const scanStart = this.#assembler.hasPendingReports ? this.#scanStartedAt : now;
-    const outputs = this.#assembler.push(report);
-    for (const output of outputs) this.#deliver(output, scanStart, now);
-    this.#scanStartedAt = scanStart;
-    this.#clearStaleTimer();
-    if (this.#assembler.hasPendingReports) {
-      this.#staleTimer = setTimeout(() => {
-        this.#staleTimer = undefined;
-        for (const output of this.#assembler.flushStale()) this.#deliver(output, this.#scanStartedAt, this.#clock());
-      }, this.#continuationTimeoutMs);
-    }
   }
 
   #deliver(output: HidScannerOutput, firstByteAt: number, receivedAt: number): void {
@@ -135,10 +116,6 @@ export class HidScannerService {
     fireSafely(emitter, value, this.#log, 'HID scanner event');
   }
 
-  #clearStaleTimer(): void {
-    if (this.#staleTimer !== undefined) clearTimeout(this.#staleTimer);
-    this.#staleTimer = undefined;
-  }
 }
 
 function hexPreview(bytes: Uint8Array): string {

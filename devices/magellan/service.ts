@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
 import { scaleWeightText, type ScaleOperations, type ScaleReadFailure, type ScaleReading } from '../../shared/scale';
 import { DeviceConnection } from '../deviceConnection';
+import { TimedFrameReader } from '../timedFrames';
 import { errorMessage, fireSafely, sameDeviceStatus } from '../deviceEvents';
 import type { ScanEvent } from '../scanner/service';
 import type { BackoffOptions } from '../serial/reconnect';
@@ -112,11 +113,6 @@ const defaultInterByteTimeoutMs = 100;
  */
 const writeTimeoutMs = 2_000;
 
-/** `performance.now()` is monotonic and sub-millisecond; anchored to the epoch so events can be compared across processes. */
-function epochNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /** State of the shared cable, for diagnostics (`MagellanService.lineStatus`). */
 export type MagellanLineState = { readonly kind: 'closed' } | { readonly kind: 'connecting' } | { readonly kind: 'open' } | { readonly kind: 'lost'; readonly reason: string };
 type LineUser = 'scanner' | 'scale';
@@ -138,8 +134,7 @@ class MagellanLine {
   readonly #connection: DeviceConnection;
   readonly #decoder: MagellanFrameDecoder;
   readonly #log: Logger;
-  readonly #clock: () => number;
-  readonly #interByteTimeoutMs: number;
+  readonly #reader: TimedFrameReader<MagellanMessage>;
   readonly #users = new Set<LineUser>();
   readonly #onMessage = new Emitter<LineMessage>();
   readonly onStatus: Event<DeviceStatus>;
@@ -147,28 +142,27 @@ class MagellanLine {
 
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  #staleTimer: ReturnType<typeof setTimeout> | undefined;
-  #frameStartedAt = 0;
 
   constructor(transport: SerialTransport, log: Logger, options: MagellanServiceOptions) {
     this.#transport = transport;
     this.#log = log;
     this.#decoder = new MagellanFrameDecoder({ unit: options.unit, ...(options.maxFrameLength === undefined ? {} : { maxFrameLength: options.maxFrameLength }) });
-    this.#clock = options.clock ?? epochNow;
-    this.#interByteTimeoutMs = positive('interByteTimeoutMs', options.interByteTimeoutMs ?? defaultInterByteTimeoutMs);
+    this.#reader = new TimedFrameReader(this.#decoder, {
+      staleAfterMs: positive('interByteTimeoutMs', options.interByteTimeoutMs ?? defaultInterByteTimeoutMs),
+      pending: () => this.#decoder.hasPendingBytes,
+      clock: options.clock,
+      deliver: (message, firstByteAt, receivedAt) => this.#deliver(message, firstByteAt, receivedAt),
+    });
     this.#connection = new DeviceConnection(transport, log, {
       device: 'scanner-scale',
       port: 'scanner-scale port',
       reconnect: options.reconnect,
-      listen: () => transport.onData((bytes) => this.#onBytes(bytes)),
+      listen: () => transport.onData((bytes) => this.#reader.push(bytes)),
       onOpened: () => {
-        this.#decoder.reset();
+        this.#reader.reset();
         this.#connection.setStatus({ kind: 'ready', warnings: [] });
       },
-      onLineDown: () => {
-        this.#clearStaleTimer();
-        this.#decoder.reset();
-      },
+      onLineDown: () => this.#reader.reset(),
     });
     this.onStatus = this.#connection.onStatus;
   }
@@ -243,24 +237,6 @@ class MagellanLine {
     await this.#connection.start();
   }
 
-  #onBytes(bytes: Uint8Array): void {
-    const now = this.#clock();
-    // Bytes of one chunk arrived together; a frame that began in an earlier chunk keeps that chunk's time.
-    let frameStart = this.#decoder.hasPendingBytes ? this.#frameStartedAt : now;
-    for (const message of this.#decoder.push(bytes)) {
-      this.#deliver(message, frameStart, now);
-      frameStart = now;
-    }
-    this.#frameStartedAt = frameStart;
-    this.#clearStaleTimer();
-    if (this.#decoder.hasPendingBytes) {
-      this.#staleTimer = setTimeout(() => {
-        this.#staleTimer = undefined;
-        for (const message of this.#decoder.flushStale()) this.#deliver(message, this.#frameStartedAt, this.#clock());
-      }, this.#interByteTimeoutMs);
-    }
-  }
-
   #deliver(message: MagellanMessage, firstByteAt: number, receivedAt: number): void {
     if (message.kind === 'garbage') {
       this.#log.warn(
@@ -271,10 +247,6 @@ class MagellanLine {
     fireSafely(this.#onMessage, { message, firstByteAt, receivedAt }, this.#log, 'scanner-scale message');
   }
 
-  #clearStaleTimer(): void {
-    if (this.#staleTimer !== undefined) clearTimeout(this.#staleTimer);
-    this.#staleTimer = undefined;
-  }
 }
 
 /** Status of a started logical device from the status of the shared line. */

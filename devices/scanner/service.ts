@@ -2,6 +2,7 @@ import type { DeviceStatus } from '../../shared/devices';
 import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { DeviceConnection } from '../deviceConnection';
+import { TimedFrameReader } from '../timedFrames';
 import { fireSafely } from '../deviceEvents';
 import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
@@ -27,11 +28,6 @@ export interface SerialScannerServiceOptions {
   readonly clock?: () => number;
 }
 
-/** `performance.now()` is monotonic and sub-millisecond; anchored to the epoch so events can be compared across processes. */
-function epochNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
  * A serial barcode scanner as a logical device (UnifiedPOS Scanner):
  * open → claim → enable on `start()`, disable → release → close on `stop()`.
@@ -45,7 +41,7 @@ export class SerialScannerService {
   readonly #connection: DeviceConnection;
   readonly #decoder: ScannerFrameDecoder;
   readonly #log: Logger;
-  readonly #clock: () => number;
+  readonly #reader: TimedFrameReader<ScannerFrame>;
 
   readonly #onScan = new Emitter<ScanEvent>();
   readonly #onGarbage = new Emitter<GarbageEvent>();
@@ -53,27 +49,26 @@ export class SerialScannerService {
   readonly onScan: Event<ScanEvent> = this.#onScan.event;
   readonly onGarbage: Event<GarbageEvent> = this.#onGarbage.event;
 
-  #staleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the first byte of the frame now being buffered arrived. */
-  #frameStartedAt = 0;
 
   constructor(transport: SerialTransport, framing: ScannerFraming, log: Logger, options: SerialScannerServiceOptions = {}) {
     this.#decoder = new ScannerFrameDecoder(framing);
     this.#log = log.child({ device: 'scanner', path: transport.path });
-    this.#clock = options.clock ?? epochNow;
+    this.#reader = new TimedFrameReader(this.#decoder, {
+      staleAfterMs: this.#decoder.framing.interByteTimeoutMs,
+      pending: () => this.#decoder.hasPendingBytes,
+      clock: options.clock,
+      deliver: (frame, firstByteAt, receivedAt) => this.#deliver(frame, firstByteAt, receivedAt),
+    });
     this.#connection = new DeviceConnection(transport, this.#log, {
       device: 'scanner',
       port: 'scanner port',
       reconnect: options.reconnect,
-      listen: () => transport.onData((bytes) => this.#onBytes(bytes)),
+      listen: () => transport.onData((bytes) => this.#reader.push(bytes)),
       onOpened: () => {
-        this.#decoder.reset();
+        this.#reader.reset();
         this.#connection.setStatus({ kind: 'ready', warnings: [] });
       },
-      onLineDown: () => {
-        this.#clearStaleTimer();
-        this.#decoder.reset();
-      },
+      onLineDown: () => this.#reader.reset(),
     });
     this.onStatus = this.#connection.onStatus;
   }
@@ -94,25 +89,6 @@ export class SerialScannerService {
     return this.#connection.stop();
   }
 
-  #onBytes(bytes: Uint8Array): void {
-    const now = this.#clock();
-    // Bytes of one chunk arrived together; a frame that began in an earlier chunk keeps that chunk's time.
-    let frameStart = this.#decoder.hasPendingBytes ? this.#frameStartedAt : now;
-    const frames = this.#decoder.push(bytes);
-    for (const frame of frames) {
-      this.#deliver(frame, frameStart, now);
-      frameStart = now;
-    }
-    this.#frameStartedAt = frameStart;
-    this.#clearStaleTimer();
-    if (this.#decoder.hasPendingBytes) {
-      this.#staleTimer = setTimeout(() => {
-        this.#staleTimer = undefined;
-        for (const frame of this.#decoder.flushStale()) this.#deliver(frame, this.#frameStartedAt, this.#clock());
-      }, this.#decoder.framing.interByteTimeoutMs);
-    }
-  }
-
   #deliver(frame: ScannerFrame, firstByteAt: number, receivedAt: number): void {
     if (frame.kind === 'scan') {
       if (this.#decoder.framing.aimIdentifiers && !hasAimIdentifier(frame.data)) {
@@ -130,10 +106,6 @@ export class SerialScannerService {
     fireSafely(emitter, value, this.#log, 'scanner event');
   }
 
-  #clearStaleTimer(): void {
-    if (this.#staleTimer !== undefined) clearTimeout(this.#staleTimer);
-    this.#staleTimer = undefined;
-  }
 }
 
 function hexPreview(bytes: Uint8Array): string {

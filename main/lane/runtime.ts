@@ -15,6 +15,7 @@ import * as catalogSearch from '../catalog/search';
 import type { Journal } from './journal';
 import { DiscardedInputBatcher } from './discardedInput';
 import { installedDevices, type LaneDevices, type ScanInput } from './ports';
+import { epochNow } from '../../devices/timedFrames';
 
 /** Enough of the recent past for an assistant to see what led to the call. */
 const recentEventsKept = 12;
@@ -31,9 +32,7 @@ export interface LaneRuntimeOptions {
 type CheckoutActor = Actor<typeof checkoutMachine>;
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across processes on one machine. */
-export function preciseNow(): number {
-  return performance.timeOrigin + performance.now();
-}
+export const preciseNow = epochNow;
 
 /**
  * One lane, composed: devices → events → the checkout statechart → journal → screens.

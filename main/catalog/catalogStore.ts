@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
+import { z } from 'zod';
 import type { CatalogItem } from '../../shared/catalog/item';
+import type { Coupon, Promotion } from '../../shared/checkout/promotions';
 import type { LocalizedText } from '../../shared/i18n/languages';
 import { openDatabase, type Db } from '../db/database';
 import { catalogMigrations } from './migrations';
@@ -52,6 +54,100 @@ function toItem(row: ItemRow): CatalogItem {
     vatRateBp: row.rate_bp,
     ageLimit: row.age_limit ?? undefined,
   };
+}
+
+const minor = z.number().int().min(0);
+const localizedText = z.object({ en: z.string().min(1), ru: z.string().optional(), lv: z.string().optional(), bg: z.string().optional() });
+/** GTIN-8/12/13/14 as the GTIN-14 text basket lines carry, so a promotion matches its items. */
+const gtin = z
+  .string()
+  .regex(/^(\d{8}|\d{12,14})$/, 'a GTIN has 8, 12, 13 or 14 digits')
+  .transform((digits) => digits.padStart(14, '0'));
+const percentage = z.object({ kind: z.literal('percentage'), percentBp: z.number().int().min(0).max(10_000) });
+const amountOff = z.object({ kind: z.literal('amountOff'), amountMinor: minor });
+const validity = {
+  validFrom: z.number().int().optional(),
+  validTo: z.number().int().optional(),
+  loyaltyOnly: z.boolean().optional(),
+};
+
+const promotionSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    name: localizedText,
+    gtins: z.array(gtin),
+    rule: z.discriminatedUnion('kind', [
+      percentage,
+      amountOff,
+      z.object({ kind: z.literal('multiBuy'), quantity: z.number().int().min(1), priceMinor: minor }),
+      z.object({ kind: z.literal('perKg'), amountOffPerKgMinor: minor }),
+    ]),
+    ...validity,
+  })
+  .refine((p) => p.validFrom === undefined || p.validTo === undefined || p.validFrom < p.validTo, 'validFrom must be before validTo');
+
+const couponSchema = z
+  .object({
+    code: z.string().min(1).max(64),
+    name: localizedText,
+    gtins: z.array(gtin).optional(),
+    rule: z.discriminatedUnion('kind', [percentage, amountOff]),
+    minimumSpendMinor: minor.optional(),
+    ...validity,
+  })
+  .refine((c) => c.validFrom === undefined || c.validTo === undefined || c.validFrom < c.validTo, 'validFrom must be before validTo');
+
+interface PromotionRow {
+  id: string;
+  names: string;
+  rule: string;
+  gtins: string;
+  valid_from: number | null;
+  valid_to: number | null;
+  loyalty_only: number;
+}
+
+interface CouponRow extends Omit<PromotionRow, 'id' | 'gtins'> {
+  code: string;
+  gtins: string | null;
+  minimum_spend_minor: number | null;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** A row the schema refuses is skipped: bad store data must not stop the lane from selling. */
+function toPromotion(row: PromotionRow): Promotion | undefined {
+  const parsed = promotionSchema.safeParse({
+    id: row.id,
+    name: parseJson(row.names),
+    gtins: parseJson(row.gtins),
+    rule: parseJson(row.rule),
+    validFrom: row.valid_from ?? undefined,
+    validTo: row.valid_to ?? undefined,
+    loyaltyOnly: row.loyalty_only === 1,
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+function toCoupon(row: CouponRow): Coupon | undefined {
+  const parsed = couponSchema.safeParse({
+    code: row.code,
+    name: parseJson(row.names),
+    gtins: parseJson(row.gtins),
+    rule: parseJson(row.rule),
+    minimumSpendMinor: row.minimum_spend_minor ?? undefined,
+    validFrom: row.valid_from ?? undefined,
+    validTo: row.valid_to ?? undefined,
+    loyaltyOnly: row.loyalty_only === 1,
+  });
+  return parsed.success ? parsed.data : undefined;
 }
 
 function searchText(name: LocalizedText): string {
@@ -176,6 +272,66 @@ export class CatalogStore {
     this.db.transaction(() => {
       for (const item of items) {
         put.run(gtinKey(item.gtin), item.plu ?? null, JSON.stringify(item.name), item.priceMinor, item.soldBy, item.variableMeasure ? 1 : 0, item.vatClass, item.ageLimit ?? null, searchText(item.name));
+        written++;
+      }
+    })();
+    return written;
+  }
+
+  /** Every promotion, valid or not yet (the lane caches them and checks validity per sale). */
+  promotions(): Promotion[] {
+    const rows = this.db.prepare<[], PromotionRow>('SELECT id, names, rule, gtins, valid_from, valid_to, loyalty_only FROM promotions ORDER BY id').all();
+    return rows.map(toPromotion).filter((promotion) => promotion !== undefined);
+  }
+
+  /** The coupon with exactly this code; undefined when there is none or its row is unreadable. */
+  coupon(code: string): Coupon | undefined {
+    const row = this.db
+      .prepare<[string], CouponRow>('SELECT code, names, rule, gtins, minimum_spend_minor, valid_from, valid_to, loyalty_only FROM coupons WHERE code = ?')
+      .get(code);
+    return row ? toCoupon(row) : undefined;
+  }
+
+  /** Inserts or replaces promotions by id, in one transaction; refuses (writing none) if any is invalid. */
+  writePromotions(promotions: Iterable<Promotion>): number {
+    const put = this.db.prepare(
+      `INSERT INTO promotions (id, names, rule, gtins, valid_from, valid_to, loyalty_only) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET names = excluded.names, rule = excluded.rule, gtins = excluded.gtins,
+         valid_from = excluded.valid_from, valid_to = excluded.valid_to, loyalty_only = excluded.loyalty_only`,
+    );
+    let written = 0;
+    this.db.transaction(() => {
+      for (const promotion of promotions) {
+        const p = promotionSchema.parse(promotion);
+        put.run(p.id, JSON.stringify(p.name), JSON.stringify(p.rule), JSON.stringify(p.gtins), p.validFrom ?? null, p.validTo ?? null, p.loyaltyOnly ? 1 : 0);
+        written++;
+      }
+    })();
+    return written;
+  }
+
+  /** Inserts or replaces coupons by code, in one transaction; refuses (writing none) if any is invalid. */
+  writeCoupons(coupons: Iterable<Coupon>): number {
+    const put = this.db.prepare(
+      `INSERT INTO coupons (code, names, rule, gtins, minimum_spend_minor, valid_from, valid_to, loyalty_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (code) DO UPDATE SET names = excluded.names, rule = excluded.rule, gtins = excluded.gtins,
+         minimum_spend_minor = excluded.minimum_spend_minor, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
+         loyalty_only = excluded.loyalty_only`,
+    );
+    let written = 0;
+    this.db.transaction(() => {
+      for (const coupon of coupons) {
+        const c = couponSchema.parse(coupon);
+        put.run(
+          c.code,
+          JSON.stringify(c.name),
+          JSON.stringify(c.rule),
+          c.gtins === undefined ? null : JSON.stringify(c.gtins),
+          c.minimumSpendMinor ?? null,
+          c.validFrom ?? null,
+          c.validTo ?? null,
+          c.loyaltyOnly ? 1 : 0,
+        );
         written++;
       }
     })();

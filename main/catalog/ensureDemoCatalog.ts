@@ -2,6 +2,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { getRestrictedTemplate, restrictedLookupGtin } from '../../shared/barcode';
 import { CatalogStore } from './catalogStore';
 import { demoSettings, writeDemoCatalog } from './demoCatalog';
+import { demoCoupons, demoPromotions } from './demoPromotions';
 
 /** Packaged goods generated for the demo store, on top of produce, deli and showcase items. */
 export const demoGeneratedItemCount = 6000;
@@ -15,16 +16,25 @@ export function demoVariableMeasureGtin(itemReference: string): string {
   return restrictedLookupGtin(template, demoDeliPrefix, itemReference);
 }
 
+function writeDemoPromotions(store: CatalogStore): void {
+  store.writePromotions(demoPromotions);
+  store.writeCoupons(demoCoupons);
+}
+
 /**
  * Creates the demo catalogue at `path` unless one is there. Built in a side file and renamed
- * into place, so an interrupted build never leaves a half catalogue behind.
+ * into place, so an interrupted build never leaves a half catalogue behind. A catalogue built
+ * before promotions existed gets the demo promotions and coupons added.
  */
 export function ensureDemoCatalog(path: string, count = demoGeneratedItemCount): { created: boolean; items: number } {
   if (existsSync(path)) {
     const store = CatalogStore.open(path);
     try {
       const items = store.count();
-      if (items > 0) return { created: false, items };
+      if (items > 0) {
+        if (store.promotions().length === 0) writeDemoPromotions(store);
+        return { created: false, items };
+      }
     } finally {
       store.close();
     }
@@ -35,6 +45,7 @@ export function ensureDemoCatalog(path: string, count = demoGeneratedItemCount):
   let items: number;
   try {
     items = writeDemoCatalog(store, { count, variableMeasureGtin: demoVariableMeasureGtin });
+    writeDemoPromotions(store);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     store.close();

@@ -4,6 +4,7 @@ import { registerCatalogCommands } from './catalogCommand';
 import { registerDemoCommand } from './demoCommand';
 import { registerDevicesCommands } from './devicesCommand';
 import { registerLaneCommand } from './laneCommand';
+import { registerStoreCommands } from './storeCommand';
 
 /**
  * `lanewise`: the command store IT uses on a terminal. Each command returns its exit status
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCatalogCommands(program, setExitCode);
   registerBarcodeCommands(program, setExitCode);
   registerDevicesCommands(program, setExitCode);
+  registerStoreCommands(program, setExitCode);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

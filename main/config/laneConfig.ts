@@ -33,9 +33,15 @@ export const laneConfigSchema = z
       .object({
         /** Shoppers may take one piece worth up to this (minor units) off their basket; dearer ones need an assistant. */
         shopperRemovalLimitMinor: z.number().int().min(0).default(500),
+        /** Items per sale a shopper may leave out of the bagging area (too heavy) before an assistant must look. */
+        shopperSkipBaggingLimit: z.number().int().min(0).max(100).default(2),
+        /** Shoppers may type in a barcode that will not scan; otherwise only a signed-in assistant may. */
+        shopperKeyedEntry: z.boolean().default(false),
+        /** A signed-in assistant who does nothing at the lane for this long is signed out (seconds). */
+        assistantIdleSeconds: z.number().int().min(15).max(3600).default(120),
       })
       .strict()
-      .default({ shopperRemovalLimitMinor: 500 }),
+      .default({ shopperRemovalLimitMinor: 500, shopperSkipBaggingLimit: 2, shopperKeyedEntry: false, assistantIdleSeconds: 120 }),
     log: z
       .object({
         level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

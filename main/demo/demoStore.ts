@@ -11,6 +11,8 @@ import { SerialPortTransport } from '../../devices/serial/transport';
 import type { Logger } from '../../shared/log';
 import { showcase } from '../catalog/demoCatalog';
 import { ensureDemoCatalog } from '../catalog/ensureDemoCatalog';
+import { CatalogStore } from '../catalog/catalogStore';
+import { ensureDemoAssistants } from '../assistants/demoAssistants';
 import type { LaneConfigInput } from '../config/laneConfig';
 import { Journal } from '../lane/journal';
 import { LaneProcess, type LaneReady } from './laneProcess';
@@ -105,11 +107,21 @@ async function freePort(preferred: number): Promise<number> {
  * drives them through its real drivers. The scales run 8N1 here (ptys carry no
  * parity), which the lane configuration states as an override of the protocols' 7E1.
  */
+async function withCatalog(path: string, use: (catalog: CatalogStore) => Promise<void>): Promise<void> {
+  const catalog = CatalogStore.open(path);
+  try {
+    await use(catalog);
+  } finally {
+    catalog.close();
+  }
+}
+
 export async function startDemoStore(options: DemoStoreOptions): Promise<DemoStore> {
   const { dataDir, log } = options;
   const laneCount = options.lanes ?? 1;
   mkdirSync(dataDir, { recursive: true });
   const { items } = ensureDemoCatalog(join(dataDir, 'catalog.sqlite'));
+  await withCatalog(join(dataDir, 'catalog.sqlite'), (catalog) => ensureDemoAssistants(catalog.db));
   const lanes: DemoLane[] = [];
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { learnWeight, weightProfileSchema, type WeightProfile } from '../../shared/checkout/bagging';
-import type { BaggingObservation, Sale } from '../../shared/checkout/sale';
+import type { AssistantAction, BaggingObservation, Sale } from '../../shared/checkout/sale';
 import { saleTotalMinor } from '../../shared/checkout/sale';
 import { openDatabase, type Db } from '../db/database';
 import { journalMigrations } from './migrations';
@@ -23,6 +23,13 @@ export interface JournalEntry {
   readonly snapshot?: unknown;
   /** Set when this event closed a sale: it goes to the outbox in the same transaction. */
   readonly closedSale?: Sale | undefined;
+  /** Set when this event was an assistant's action: it goes to the audit table in the same transaction. */
+  readonly assistantAction?: AssistantAction | undefined;
+}
+
+export interface AssistantActionRow extends AssistantAction {
+  readonly seq: number;
+  readonly eventSeq: number;
 }
 
 export interface OutboxRow {
@@ -47,6 +54,7 @@ export class Journal {
   readonly #insertOutbox: Statement;
   readonly #selectWeight: Statement;
   readonly #upsertWeight: Statement;
+  readonly #insertAssistantAction: Statement;
   readonly #commit: (entry: JournalEntry) => number;
 
   #commitsSinceCheckpoint = 0;
@@ -69,8 +77,15 @@ export class Journal {
     this.#upsertWeight = db.prepare(
       'INSERT INTO item_weights (gtin, profile, updated_at) VALUES (?, ?, ?) ON CONFLICT (gtin) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at',
     );
+    this.#insertAssistantAction = db.prepare(
+      'INSERT INTO assistant_actions (at, assistant_id, assistant, role, via, action, sale_id, detail, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.#commit = db.transaction((entry: JournalEntry) => {
       const seq = Number(this.#insertEvent.run(entry.at, entry.event.type, entry.saleId, entry.state, JSON.stringify(entry.event)).lastInsertRowid);
+      const action = entry.assistantAction;
+      if (action) {
+        this.#insertAssistantAction.run(action.at, action.by.id, action.by.name, action.by.role, action.via, action.action, action.saleId ?? null, action.detail ? JSON.stringify(action.detail) : null, seq);
+      }
       if (entry.snapshot !== undefined) this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
       const sale = entry.closedSale;
       if (sale && sale.status !== 'open') {
@@ -80,6 +95,28 @@ export class Journal {
       }
       return seq;
     });
+  }
+
+  /** Assistant actions, oldest first (for audits, shift reports and tests). */
+  assistantActions(options: { saleId?: string; afterSeq?: number; limit?: number } = {}): AssistantActionRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT seq, at, assistant_id, assistant, role, via, action, sale_id, detail, event_seq FROM assistant_actions
+         WHERE seq > ? AND (? IS NULL OR sale_id = ?) ORDER BY seq LIMIT ?`,
+      )
+      .all(options.afterSeq ?? 0, options.saleId ?? null, options.saleId ?? null, options.limit ?? 1000) as {
+      seq: number; at: number; assistant_id: string; assistant: string; role: 'assistant' | 'supervisor'; via: 'lane' | 'supervisor'; action: string; sale_id: string | null; detail: string | null; event_seq: number;
+    }[];
+    return rows.map((row) => ({
+      seq: row.seq,
+      eventSeq: row.event_seq,
+      at: row.at,
+      by: { id: row.assistant_id, name: row.assistant, role: row.role },
+      via: row.via,
+      action: row.action,
+      saleId: row.sale_id ?? undefined,
+      detail: row.detail ? (JSON.parse(row.detail) as AssistantAction['detail']) : undefined,
+    }));
   }
 
   /** What the lane has learned an item weighs in the bagging area, if anything. */

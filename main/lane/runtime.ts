@@ -2,7 +2,9 @@ import { createActor, fromPromise, type Actor, type AnyEventObject, type Inspect
 import { decodeBarcode, type RestrictedTemplate } from '../../shared/barcode';
 import type { LaneService } from '../../shared/bridge/laneService';
 import { stateToPath, type LaneView, type ScanTrace } from '../../shared/bridge/laneView';
-import type { CheckoutEvent, HelpRequest, UiEvent } from '../../shared/checkout/events';
+import { assistantCommandEvent, type CheckoutEvent, type HelpRequest, type SignInProblem, type UiEvent } from '../../shared/checkout/events';
+import type { AssistantRef } from '../../shared/checkout/sale';
+import { classifyStoreCode } from '../../shared/barcode/storeCodes';
 import { checkoutMachine, isRestorableSnapshot, type LaneInfo, type PrintResult } from '../../shared/checkout/machine';
 import { itemCount, priceScan, saleTotalMinor, type ScanOutcome } from '../../shared/checkout/sale';
 import { baggingExpectation } from '../../shared/checkout/bagging';
@@ -27,7 +29,21 @@ export interface LaneRuntimeOptions {
   readonly journal: Journal;
   readonly devices: LaneDevices;
   readonly log: Logger;
+  /** The store's assistants, for sign-in at the lane; without it nobody can sign in here. */
+  readonly assistants?: AssistantVerifier | undefined;
+  /** An assistant who does nothing at the lane for this long is signed out (default 2 minutes). */
+  readonly assistantIdleMs?: number | undefined;
 }
+
+/** Checks who an assistant is (the store's directory; see main/assistants). Never throws for a wrong PIN. */
+export interface AssistantVerifier {
+  signIn(id: string, pin: string): Promise<{ ok: true; value: AssistantRef } | { ok: false; error: SignInProblem; retryAfterMs?: number | undefined }>;
+  /** The assistant number a staff badge belongs to. */
+  idForBadge(badge: string): string | undefined;
+}
+
+/** Long enough to serve a shopper, short enough that a walked-off assistant does not leave the lane unlocked. */
+export const defaultAssistantIdleMs = 120_000;
 
 type CheckoutActor = Actor<typeof checkoutMachine>;
 
@@ -59,6 +75,8 @@ export class LaneRuntime {
   #lastState = '';
   #laneLight: LaneLightIndication | undefined;
   readonly #recentEvents: string[] = [];
+  #lastAuditSeq = 0;
+  #assistantIdleTimer: NodeJS.Timeout | undefined;
   readonly #discarded = new DiscardedInputBatcher((role, count, reason) => this.#send({ type: 'device.inputDiscarded', role, count, reason }));
 
   constructor(options: LaneRuntimeOptions) {
@@ -69,7 +87,7 @@ export class LaneRuntime {
   /** The lane as a bridge service for screens. */
   readonly service: LaneService = {
     getView: async () => this.view,
-    sendEvent: async ({ event }) => ({ accepted: this.#screenEvent(event) }),
+    sendEvent: async ({ event }) => ({ accepted: await this.#screenEvent(event) }),
     searchItems: async ({ text }) => ({ items: await catalogSearch.searchItems(this.#options.catalog, { text, language: this.view.context.language }) }),
     // No per-lane sales counts are kept yet: the grid shows its default order (fruit, vegetables, bread, by name).
     mostUsedItems: async () => ({ items: await catalogSearch.mostUsedItems(this.#options.catalog, { usage: new Map(), language: this.view.context.language }) }),
@@ -80,10 +98,32 @@ export class LaneRuntime {
    * is priced here from the catalogue (a screen never says what anything costs), and a help
    * call gets the lane's context attached.
    */
-  #screenEvent(event: UiEvent): boolean {
+  async #screenEvent(event: UiEvent): Promise<boolean> {
     const actor = this.#requireActor();
     let translated: CheckoutEvent = event;
-    if (event.type === 'ui.chooseItem' && this.view.state === 'scanning.lookup') {
+    if (event.type === 'ui.assistantSignIn') {
+      // Checked here: the PIN never reaches the statechart, the journal or the log.
+      translated = await this.#signIn(event.assistantId, event.pin);
+    } else if (event.type === 'ui.assistantSignOut') {
+      translated = { type: 'assistant.signedOut', reason: 'signOut' };
+    } else if (event.type === 'ui.assistantCommand') {
+      const assistant = this.view.context.assistant;
+      if (!assistant) {
+        this.#log.warn({ command: event.command.kind, state: this.view.state }, 'assistant command without a signed-in assistant refused');
+        return false;
+      }
+      const { since: _since, ...by } = assistant;
+      translated = assistantCommandEvent(event.command, { by, via: 'lane' });
+      this.#restartAssistantIdleTimer();
+    } else if (event.type === 'ui.enterBarcode') {
+      const keyedBy = this.view.context.assistant ?? (this.#options.lane.shopperKeyedEntry ? 'shopper' : undefined);
+      if (!keyedBy) {
+        this.#log.warn({ state: this.view.state }, 'keyed barcode refused: only an assistant may key in barcodes at this lane');
+        return false;
+      }
+      const by = keyedBy === 'shopper' ? keyedBy : { id: keyedBy.id, name: keyedBy.name, role: keyedBy.role };
+      translated = { type: 'scanner.scanned', code: event.code, outcome: this.#resolveScan(event.code), keyedBy: by };
+    } else if (event.type === 'ui.chooseItem' && this.view.state === 'scanning.lookup') {
       translated = { type: 'lookup.chosen', code: event.gtin, outcome: this.#priceChosenItem(event.gtin) };
     } else if (event.type === 'ui.callHelp') {
       translated = { type: 'help.requested', request: this.#helpRequest() };
@@ -104,6 +144,34 @@ export class LaneRuntime {
       this.#log.error({ gtin, error: String(error) }, 'catalogue lookup failed');
     }
     return this.#withBaggingExpectation(priceScan({ scannedCode: gtin, lookupGtin: gtin }, item));
+  }
+
+  async #signIn(assistantId: string, pin: string): Promise<CheckoutEvent> {
+    const directory = this.#options.assistants;
+    if (!directory) return { type: 'assistant.signInFailed', assistantId, problem: 'unavailable' };
+    let result;
+    try {
+      result = await directory.signIn(assistantId, pin);
+    } catch (error) {
+      this.#log.error({ assistantId, error: String(error) }, 'assistant sign-in failed to run');
+      return { type: 'assistant.signInFailed', assistantId, problem: 'unavailable' };
+    }
+    if (!result.ok) {
+      this.#log.warn({ assistantId, problem: result.error }, 'assistant sign-in refused');
+      return { type: 'assistant.signInFailed', assistantId, problem: result.error, retryAfterMs: result.retryAfterMs };
+    }
+    this.#log.info({ assistantId, role: result.value.role }, 'assistant signed in');
+    this.#restartAssistantIdleTimer();
+    return { type: 'assistant.signedIn', assistant: { id: result.value.id, name: result.value.name, role: result.value.role } };
+  }
+
+  /** Signs a quiet assistant out, so a lane is never left with staff powers for the next shopper. */
+  #restartAssistantIdleTimer(): void {
+    clearTimeout(this.#assistantIdleTimer);
+    this.#assistantIdleTimer = setTimeout(() => {
+      if (this.#view?.context.assistant) this.#send({ type: 'assistant.signedOut', reason: 'timeout' });
+    }, this.#options.assistantIdleMs ?? defaultAssistantIdleMs);
+    this.#assistantIdleTimer.unref?.();
   }
 
   /** What the bagging area should gain for this item, from what the lane has learned it weighs. */
@@ -178,8 +246,11 @@ export class LaneRuntime {
       next: () => this.#onSnapshot(),
       error: (error) => this.#log.error({ error: String(error) }, 'checkout statechart error'),
     });
+    this.#lastAuditSeq = actor.getSnapshot().context.lastAssistantAction?.seq ?? 0;
     actor.start();
     if (this.#restored) actor.send({ type: 'lane.restored' });
+    // A restart never keeps staff powers: whoever was signed in signs in again.
+    if (actor.getSnapshot().context.assistant) actor.send({ type: 'assistant.signedOut', reason: 'timeout' });
 
     this.#wireDevices(devices);
     await Promise.all(
@@ -192,6 +263,7 @@ export class LaneRuntime {
   async stop(): Promise<void> {
     for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
     this.#discarded.dispose();
+    clearTimeout(this.#assistantIdleTimer);
     const { devices } = this.#options;
     await Promise.all(installedDevices(devices).map(([, device]) => device.stop().catch(() => undefined)));
     this.#actor?.stop();
@@ -282,6 +354,11 @@ export class LaneRuntime {
   }
 
   #onScan(scan: ScanInput): void {
+    const storeCode = classifyStoreCode(scan.data);
+    if (storeCode) {
+      this.#onStoreCode(storeCode);
+      return;
+    }
     const outcome = this.#resolveScan(scan.data);
     this.#pendingTrace = { id: ++this.#traceSeq, firstByteAt: scan.firstByteAt, receivedAt: scan.receivedAt, decodedAt: preciseNow() };
     this.#send({ type: 'scanner.scanned', code: scan.data, outcome });
@@ -289,6 +366,22 @@ export class LaneRuntime {
     if (outcome.kind === 'unknownItem' || outcome.kind === 'rejected') {
       this.#options.devices.scanner.beepNotOnFile?.().catch((error: unknown) => this.#log.debug({ error: String(error) }, 'not-on-file beep failed'));
     }
+  }
+
+  /** A store's own barcode: a staff badge, a loyalty card, a coupon, a suspended-sale slip. */
+  #onStoreCode(code: NonNullable<ReturnType<typeof classifyStoreCode>>): void {
+    if (code.kind === 'assistantBadge') {
+      const assistantId = this.#options.assistants?.idForBadge(code.value);
+      if (assistantId === undefined) {
+        // Never log the badge itself: it is half of a credential.
+        this.#log.warn({}, 'unknown staff badge scanned');
+        this.#send({ type: 'assistant.signInFailed', assistantId: '', problem: 'unknown' });
+        return;
+      }
+      this.#send({ type: 'assistant.badgeScanned', assistantId });
+      return;
+    }
+    this.#log.info({ kind: code.kind }, 'store code scanned; not handled at this lane yet');
   }
 
   /** Barcode → catalogue → priced outcome. Never throws: a broken scan is an outcome. */
@@ -325,6 +418,7 @@ export class LaneRuntime {
     const unchanged = snapshot === this.#lastSnapshot;
     this.#lastSnapshot = snapshot;
     const closedSale = context.closedSale && context.closedSale.id !== this.#lastOutboxedSaleId ? context.closedSale : undefined;
+    const assistantAction = context.lastAssistantAction && context.lastAssistantAction.seq > this.#lastAuditSeq ? context.lastAssistantAction : undefined;
 
     let seq: number;
     try {
@@ -335,11 +429,16 @@ export class LaneRuntime {
         state,
         snapshot: unchanged ? undefined : actor.getPersistedSnapshot(),
         closedSale,
+        assistantAction: assistantAction && { at: assistantAction.at, by: assistantAction.by, via: assistantAction.via, action: assistantAction.action, saleId: assistantAction.saleId, detail: assistantAction.detail },
       });
     } catch (error) {
       // Not on disk means not shown: the screen keeps the last committed view.
       this.#log.error({ error: String(error), event: event.type, state }, 'journal commit failed; change not published');
       return;
+    }
+    if (assistantAction) {
+      this.#lastAuditSeq = assistantAction.seq;
+      this.#log.info({ assistantId: assistantAction.by.id, action: assistantAction.action, via: assistantAction.via, saleId: assistantAction.saleId, detail: assistantAction.detail }, 'assistant action');
     }
     if (closedSale) {
       this.#lastOutboxedSaleId = closedSale.id;

@@ -1,6 +1,7 @@
 import { getRestrictedTemplate } from '../../shared/barcode';
 import type { Logger } from '../../shared/log';
 import { startLaneServer, type LaneServer } from '../bridge/laneServer';
+import { AssistantDirectory } from '../assistants/assistantDirectory';
 import { CatalogStore } from '../catalog/catalogStore';
 import { lanePaths, type LaneConfig } from '../config/laneConfig';
 import { createLogger } from '../log/logger';
@@ -49,7 +50,12 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
       defaultLanguage: config.defaultLanguage,
       minimumWeightGrams: config.devices.scale?.minimumWeightGrams,
       shopperRemovalLimitMinor: config.rules.shopperRemovalLimitMinor,
+      shopperSkipBaggingLimit: config.rules.shopperSkipBaggingLimit,
+      shopperKeyedEntry: config.rules.shopperKeyedEntry,
     },
+    // The store's staff come with the catalogue (store data); the lane checks PINs locally, so sign-in works offline.
+    assistants: new AssistantDirectory(catalog.db),
+    assistantIdleMs: config.rules.assistantIdleSeconds * 1000,
     restrictedTemplate,
     catalog,
     journal,

@@ -1,20 +1,24 @@
 import { useEffect, useLayoutEffect, type ReactNode } from 'react';
 import { inState, type LaneView } from '../../shared/bridge/laneView';
 import { isLanguage } from '../../shared/i18n/languages';
-import { ConfirmCancelDialog, ConnectingOverlay, DeviceBanner, HelpBanner, NoticeDialog, StillThereDialog, TopBar, type Send } from './components';
+import { Button, ConfirmCancelDialog, ConnectingOverlay, Dialog, DeviceBanner, HelpBanner, NoticeDialog, StillThereDialog, TopBar, type Send } from './components';
 import { KioskLanguage, useKioskText } from './i18n';
 import { Spinner } from './icons';
 import { recordRenderedScan } from './renderTrace';
 import { SpokenPrompts, type Speaker } from './spokenPrompts';
 import { BaggingDialog } from './screens/BaggingDialog';
 import { BasketScreen } from './screens/BasketScreen';
+import { ClosedScreen } from './screens/ClosedScreen';
 import { LookupScreen } from './screens/LookupScreen';
+import { MaintenanceScreen } from './screens/MaintenanceScreen';
 import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 import { ParkedScreen } from './screens/ParkedScreen';
 import { PaymentScreen } from './screens/PaymentScreen';
 import { ReceiptScreen } from './screens/ReceiptScreen';
 import { WelcomeScreen } from './screens/WelcomeScreen';
 import { WeighingDialog } from './screens/WeighingDialog';
+import { AssistantPanel } from './staff/AssistantPanel';
+import { SignInDialog } from './staff/SignInDialog';
 
 export interface KioskProps {
   /** The lane's latest view; null until the first one arrives. */
@@ -66,6 +70,10 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
     body = <WelcomeScreen language={context.language} send={send} />;
   } else if (state === 'outOfService') {
     body = <OutOfServiceScreen context={context} />;
+  } else if (state === 'closed') {
+    body = <ClosedScreen />;
+  } else if (state === 'maintenance') {
+    body = <MaintenanceScreen />;
   } else if (state === 'scanning.lookup') {
     duringSale = true;
     body = <LookupScreen view={view} send={send} />;
@@ -78,12 +86,15 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
     else if (state === 'scanning.weighing') modal = <WeighingDialog context={context} send={send} />;
     else if (state === 'scanning.stillThere') modal = <StillThereDialog send={send} />;
     else if (state === 'scanning.baggingMismatch') modal = <BaggingDialog context={context} send={send} />;
-    else if (context.notice) modal = <NoticeDialog notice={context.notice} send={send} />;
+    else if (state === 'scanning.awaitingAgeCheck') modal = <AwaitingAgeCheckDialog send={send} />;
+    else if (state === 'scanning.skipBaggingNeedsAssistant') modal = <SkipBaggingNeedsAssistantDialog send={send} />;
+    else if (context.notice) modal = <NoticeDialog notice={context.notice} currency={context.lane.currency} send={send} />;
   } else if (inState(state, 'payment')) {
     duringSale = true;
     body = <PaymentScreen view={view} send={send} />;
     if (context.bagging?.mismatch?.kind === 'itemRemoved') banner = <KeepBaggedBanner />;
-    if (context.notice) modal = <NoticeDialog notice={context.notice} send={send} />;
+    // On every payment step, the choice included (a partial approval is explained there).
+    if (context.notice) modal = <NoticeDialog notice={context.notice} currency={context.lane.currency} send={send} />;
   } else if (inState(state, 'receipt')) {
     body = <ReceiptScreen view={view} send={send} />;
   } else {
@@ -91,6 +102,8 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
   }
 
   const top = state.split('.')[0] ?? '';
+  const signIn = context.signIn ?? null;
+  const staff = Boolean(context.assistant);
   return (
     <div className={`screen screen--${top}${context.highContrast ? ' screen--contrast' : ''}`} data-testid={`screen-${state.replaceAll('.', '-')}`} data-state={state}>
       <TopBar context={context} send={send} showLanguages={state !== 'idle'} />
@@ -98,13 +111,58 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
       <HelpBanner context={context} send={send} />
       {banner}
       {/* Dialogs cover the screen below the top bar, so language and Help stay in reach and the bar never hides a dialog's top. */}
-      <div className="screen__body">
-        <main className="screen__main" inert={modal !== null}>
+      <div className={staff ? 'screen__body screen__body--staff' : 'screen__body'}>
+        <main className="screen__main" inert={modal !== null || signIn !== null}>
           {body}
         </main>
         {modal}
+        {/* Staff controls sit beside the shopper's screen (and its dialogs), the sign-in pad over everything. */}
+        {staff && (
+          <div className="staff-panel-frame" inert={signIn !== null}>
+            <AssistantPanel view={view} send={send} />
+          </div>
+        )}
+        {signIn && <SignInDialog pad={signIn} send={send} />}
       </div>
     </div>
+  );
+}
+
+/** `scanning.awaitingAgeCheck`: "Pay" with an age-restricted item; an assistant checks ID first. */
+function AwaitingAgeCheckDialog({ send }: { send: Send }) {
+  const { t } = useKioskText();
+  return (
+    <Dialog
+      kind="awaitingAgeCheck"
+      tone="info"
+      title={t('age.waiting.title')}
+      actions={
+        <Button testId="age-back" onPress={() => send({ type: 'ui.dismiss' })}>
+          {t('age.waiting.back')}
+        </Button>
+      }
+    >
+      <p>{t('age.waiting.body')}</p>
+    </Dialog>
+  );
+}
+
+/** `scanning.skipBaggingNeedsAssistant`: more items left out of the bagging area than a shopper may skip alone. */
+function SkipBaggingNeedsAssistantDialog({ send }: { send: Send }) {
+  const { t } = useKioskText();
+  return (
+    <Dialog
+      kind="skipBaggingNeedsAssistant"
+      tone="info"
+      title={t('bagging.skipNeedsAssistant.title')}
+      actions={
+        <Button testId="dismiss" variant="primary" onPress={() => send({ type: 'ui.dismiss' })}>
+          {t('notice.ok')}
+        </Button>
+      }
+    >
+      <p>{t('bagging.skipNeedsAssistant.body')}</p>
+    </Dialog>
   );
 }
 

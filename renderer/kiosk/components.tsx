@@ -15,6 +15,7 @@ export function Button({
   testId,
   variant = 'secondary',
   size,
+  className: extra,
   disabled,
   onPress,
   children,
@@ -22,11 +23,13 @@ export function Button({
   testId: string;
   variant?: ButtonVariant;
   size?: 'huge';
+  /** More classes for this button's layout (its look comes from `variant` and `size`). */
+  className?: string;
   disabled?: boolean;
   onPress: () => void;
   children: ReactNode;
 }) {
-  const className = `btn btn--${variant}${size ? ` btn--${size}` : ''}`;
+  const className = `btn btn--${variant}${size ? ` btn--${size}` : ''}${extra ? ` ${extra}` : ''}`;
   return (
     <button type="button" className={className} data-testid={testId} disabled={disabled} onClick={onPress}>
       {children}
@@ -69,7 +72,32 @@ export function TopBar({ context, send, showLanguages }: { context: CheckoutCont
       {showLanguages && <LanguageSwitcher current={context.language} send={send} />}
       <ContrastButton on={Boolean(context.highContrast)} send={send} />
       <HelpButton called={Boolean(context.help)} send={send} />
+      <StaffCorner context={context} send={send} />
     </header>
+  );
+}
+
+/**
+ * Staff only: a small button at the far end opens the sign-in pad; while an assistant is
+ * signed in, their name and Sign out stand there instead.
+ */
+function StaffCorner({ context, send }: { context: CheckoutContext; send: Send }) {
+  const { t } = useKioskText();
+  const assistant = context.assistant;
+  if (assistant) {
+    return (
+      <div className="topbar__staff" data-testid="staff-signed-in">
+        <span className="topbar__assistant">{t('staff.panel.title', { name: assistant.name })}</span>
+        <button type="button" className="staff-button" data-testid="staff-sign-out" onClick={() => send({ type: 'ui.assistantSignOut' })}>
+          {t('staff.signOut')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <button type="button" className="staff-button" data-testid="staff" onClick={() => send({ type: 'ui.openSignIn' })}>
+      {t('staff.button')}
+    </button>
   );
 }
 
@@ -202,8 +230,8 @@ export function Dialog({ kind, title, tone, children, actions }: { kind: string;
 }
 
 /** A message from the lane (`context.notice`) that the shopper reads and dismisses. */
-export function NoticeDialog({ notice, send }: { notice: Notice; send: Send }) {
-  const { t, language } = useKioskText();
+export function NoticeDialog({ notice, currency, send }: { notice: Notice; currency: string; send: Send }) {
+  const { t, language, money } = useKioskText();
   let body: ReactNode;
   let tone: 'warning' | 'info' = 'warning';
   switch (notice.kind) {
@@ -231,6 +259,26 @@ export function NoticeDialog({ notice, send }: { notice: Notice; send: Send }) {
     case 'paymentCancelled':
       body = <p>{t('notice.paymentCancelled.body')}</p>;
       tone = 'info';
+      break;
+    case 'partialApproval':
+      body = <p>{t('notice.partialApproval.body', { approved: money(notice.approvedMinor, currency), due: money(notice.dueMinor, currency) })}</p>;
+      tone = 'info';
+      break;
+    case 'couponRejected':
+      body = (
+        <p>
+          {notice.reason === 'minimumSpend'
+            ? t('coupon.problem.minimumSpend', { amount: money(notice.minimumSpendMinor ?? 0, currency) })
+            : t(`coupon.problem.${notice.reason}`)}
+        </p>
+      );
+      break;
+    case 'loyaltyAlreadyScanned':
+      body = <p>{t('notice.loyaltyAlreadyScanned.body')}</p>;
+      tone = 'info';
+      break;
+    case 'suspendedSaleNotFound':
+      body = <p>{t('notice.suspendedSaleNotFound.body')}</p>;
       break;
   }
   return (

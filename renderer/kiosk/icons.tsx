@@ -94,3 +94,20 @@ export function MinusIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function WrenchIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M29 7a11 11 0 0 0-10.4 14.6L6.5 33.7a4 4 0 0 0 5.7 5.7l12.1-12.1A11 11 0 0 0 38.9 17l-6.4 6.4-6-1.9-1.9-6L31 9.1A11 11 0 0 0 29 7z" />
+    </Svg>
+  );
+}
+
+export function PersonIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="24" cy="15" r="8" />
+      <path d="M8 43c1.5-9 8-14 16-14s14.5 5 16 14" />
+    </Svg>
+  );
+}

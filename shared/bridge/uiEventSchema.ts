@@ -1,8 +1,29 @@
 import { z } from 'zod';
 import { languages } from '../i18n/languages';
-import type { UiEvent } from '../checkout/events';
+import type { AssistantCommand, UiEvent } from '../checkout/events';
+import { maximumLineQuantity } from '../checkout/sale';
 
 const bare = <T extends UiEvent['type']>(type: T) => z.object({ type: z.literal(type) }).strict();
+const command = <K extends AssistantCommand['kind']>(kind: K) => z.object({ kind: z.literal(kind) }).strict();
+const lineId = z.number().int().positive();
+/** Amounts an assistant types: whole minor units, up to 100,000.00. */
+const amountMinor = z.number().int().min(0).max(10_000_000);
+
+const assistantCommandSchema = z.discriminatedUnion('kind', [
+  command('approveAge'),
+  command('refuseAge'),
+  command('approveBagging'),
+  command('approveSkipBagging'),
+  z.object({ kind: z.literal('setQuantity'), lineId, quantity: z.number().int().min(0).max(maximumLineQuantity) }).strict(),
+  z.object({ kind: z.literal('overridePrice'), lineId, priceMinor: amountMinor, reason: z.enum(['damaged', 'shelfPrice', 'other']) }).strict(),
+  command('voidSale'),
+  command('resumeSale'),
+  command('closeLane'),
+  command('openLane'),
+  command('startMaintenance'),
+  command('endMaintenance'),
+  z.object({ kind: z.literal('confirmTender'), tender: z.enum(['cash', 'other']), tenderedMinor: amountMinor.min(1) }).strict(),
+]);
 
 /**
  * The only events a screen may send. Anything else (a forged `scanner.scanned`, an
@@ -29,6 +50,16 @@ export const uiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ui.setReceiptWanted'), wanted: z.boolean() }).strict(),
   bare('ui.cancelHelp'),
   bare('ui.finish'),
+  bare('ui.skipBagging'),
+  bare('ui.payByCard'),
+  bare('ui.payAtAssistant'),
+  // Digits as printed under a barcode (GTIN-8 to GTIN-14); anything else never reaches the decoder.
+  z.object({ type: z.literal('ui.enterBarcode'), code: z.string().regex(/^[0-9]{8,14}$/) }).strict(),
+  bare('ui.openSignIn'),
+  bare('ui.closeSignIn'),
+  z.object({ type: z.literal('ui.assistantSignIn'), assistantId: z.string().regex(/^[0-9]{1,10}$/), pin: z.string().regex(/^[0-9]{4,8}$/) }).strict(),
+  bare('ui.assistantSignOut'),
+  z.object({ type: z.literal('ui.assistantCommand'), command: assistantCommandSchema }).strict(),
 ]);
 
 // Compile-time check that the schema and the UiEvent union describe the same events.

@@ -163,3 +163,27 @@ function mismatchOf(verdict: BaggingVerdict, area: BaggingArea): BaggingMismatch
       return { kind: 'itemRemoved', grams: verdict.grams };
   }
 }
+
+/**
+ * An assistant looked and approved the bagging area as it is: what lies there now is the new
+ * baseline. When one item was waiting and the area got heavier, that is what the item weighs
+ * (an honest item the lane had not learned well enough): it is learned like any match.
+ */
+export function approveAsIs(area: BaggingArea, currentGrams: number): SettleResult {
+  const added = area.pending.filter((item) => !item.removal);
+  const [only] = added;
+  const delta = currentGrams - area.expectedGrams;
+  const observation = added.length === 1 && area.pending.length === 1 && only?.gtin && delta > 0 ? { gtin: only.gtin, grams: delta } : undefined;
+  return { area: { expectedGrams: currentGrams, pending: [], mismatch: null }, observation };
+}
+
+/**
+ * Items the shopper will not put down (too heavy or bulky; they stay in the trolley): no longer
+ * expected. Items to take out stay expected, and so does an alert about something added.
+ */
+export function skipPendingBagging(area: BaggingArea): { area: BaggingArea; skipped: number } {
+  const skipped = area.pending.filter((item) => !item.removal && item.gtin !== null).length;
+  const pending = area.pending.filter((item) => item.removal);
+  const mismatch = area.mismatch?.kind === 'notBagged' ? null : area.mismatch;
+  return { area: { ...area, pending, mismatch }, skipped };
+}

@@ -3,9 +3,10 @@ import type { Language } from '../i18n/languages';
 import type { PaymentFailure, PaymentPrompt } from '../payment';
 import type { ScaleReading } from '../scale';
 import type { BaggingArea } from './baggingArea';
-import type { HelpRequest } from './events';
-import type { Sale } from './sale';
+import type { HelpRequest, SignInProblem } from './events';
+import type { AssistantAction, AssistantRef, Sale } from './sale';
 import type { WeighableItem } from './weighing';
+import type { CouponProblem } from './promotions';
 
 /**
  * What the checkout statechart remembers (its context) and the values it hands to the
@@ -27,6 +28,10 @@ export interface LaneInfo {
   readonly minimumWeightGrams?: number;
   /** A store rule: shoppers may take off the basket one piece worth up to this; dearer ones need an assistant. */
   readonly shopperRemovalLimitMinor?: number;
+  /** A store rule: how many items per sale a shopper may leave out of the bagging area before an assistant must approve. Default 2. */
+  readonly shopperSkipBaggingLimit?: number;
+  /** A store rule: shoppers may type in a barcode that will not scan (otherwise only an assistant may). Default false. */
+  readonly shopperKeyedEntry?: boolean;
 }
 
 /** A weighed item waiting for the scale. */
@@ -43,7 +48,14 @@ export type Notice =
   | { readonly kind: 'finishPaymentFirst' }
   /** Removing this item needs an assistant (store rule). */
   | { readonly kind: 'removalNeedsAssistant'; readonly name: Sale['lines'][number]['name'] }
-  | { readonly kind: 'paymentCancelled' };
+  | { readonly kind: 'paymentCancelled' }
+  /** The card covered only part of the amount: the rest is still to pay. */
+  | { readonly kind: 'partialApproval'; readonly approvedMinor: number; readonly dueMinor: number }
+  /** A coupon the basket cannot take, and why (see promotions.ts). */
+  | { readonly kind: 'couponRejected'; readonly reason: CouponProblem; readonly minimumSpendMinor?: number | undefined }
+  | { readonly kind: 'loyaltyAlreadyScanned' }
+  /** A suspended-sale slip that cannot be resumed (already resumed, or not known in this store). */
+  | { readonly kind: 'suspendedSaleNotFound' };
 
 export interface PaymentAttempt {
   readonly attempt: number;
@@ -95,6 +107,28 @@ export interface CheckoutContext {
   readonly highContrast?: boolean;
   /** False when the shopper said "no receipt, thanks" before paying. */
   readonly receiptWanted?: boolean;
+  /** The assistant signed in at this lane (staff controls are shown while set). */
+  readonly assistant?: SignedInAssistant | null;
+  /** The staff sign-in pad is open: for whom (a scanned badge), and why the last try failed. */
+  readonly signIn?: SignInPad | null;
+  /** An assistant closed the lane during a sale: it closes when the sale ends. */
+  readonly closeAfterSale?: boolean;
+  /** The latest assistant action, numbered: the runtime writes each to the audit table exactly once. */
+  readonly lastAssistantAction?: NumberedAssistantAction | null;
+}
+
+export interface SignedInAssistant extends AssistantRef {
+  readonly since: number;
+}
+
+export interface SignInPad {
+  readonly assistantId?: string | undefined;
+  readonly problem?: SignInProblem | undefined;
+  readonly retryAfterMs?: number | undefined;
+}
+
+export interface NumberedAssistantAction extends AssistantAction {
+  readonly seq: number;
 }
 
 export interface CheckoutInput {

@@ -2,7 +2,7 @@ import type { DeviceRole, DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
 import type { PaymentPrompt } from '../payment';
 import type { ScaleReading } from '../scale';
-import type { ScanOutcome } from './sale';
+import type { AssistantRef, ApprovalSource, PriceOverrideReason, ScanOutcome } from './sale';
 
 /**
  * Every event the checkout statechart accepts, dot-namespaced by who sends it.
@@ -37,7 +37,48 @@ export type UiEvent =
   | { readonly type: 'ui.setReceiptWanted'; readonly wanted: boolean }
   /** The shopper puts down their own bag before bagging the first items. */
   | { readonly type: 'ui.ownBag' }
-  | { readonly type: 'ui.cancelHelp' };
+  | { readonly type: 'ui.cancelHelp' }
+  /** Heavy or bulky items stay in the trolley: the lane stops waiting for them in the bagging area. */
+  | { readonly type: 'ui.skipBagging' }
+  /** On the payment choice: pay by card at the terminal. */
+  | { readonly type: 'ui.payByCard' }
+  /** On the payment choice: pay with cash or another tender, taken by an assistant. */
+  | { readonly type: 'ui.payAtAssistant' }
+  /** Digits of a barcode that will not scan, typed in (an assistant's job unless the store lets shoppers). */
+  | { readonly type: 'ui.enterBarcode'; readonly code: string }
+  /** Opens the staff sign-in pad (shown over whatever the lane shows). */
+  | { readonly type: 'ui.openSignIn' }
+  | { readonly type: 'ui.closeSignIn' }
+  /** Checked by the runtime against the store's assistants; the PIN never reaches the statechart or the journal. */
+  | { readonly type: 'ui.assistantSignIn'; readonly assistantId: string; readonly pin: string }
+  | { readonly type: 'ui.assistantSignOut' }
+  /** Something only staff may do; the runtime adds who (the signed-in assistant) or refuses it. */
+  | { readonly type: 'ui.assistantCommand'; readonly command: AssistantCommand };
+
+/** What an assistant can tell a lane to do, at the lane or (later) from the supervisor station. */
+export type AssistantCommand =
+  | { readonly kind: 'approveAge' }
+  /** The shopper is too young (or has no ID): the restricted items come off the basket. */
+  | { readonly kind: 'refuseAge' }
+  /** The bagging area is right as it is (the assistant looked). */
+  | { readonly kind: 'approveBagging' }
+  | { readonly kind: 'approveSkipBagging' }
+  /** 0 takes the line off (a void). */
+  | { readonly kind: 'setQuantity'; readonly lineId: number; readonly quantity: number }
+  | { readonly kind: 'overridePrice'; readonly lineId: number; readonly priceMinor: number; readonly reason: PriceOverrideReason }
+  /** Cancel the whole sale (nothing paid yet). */
+  | { readonly kind: 'voidSale' }
+  /** A parked sale: carry on scanning for the shopper who came back. */
+  | { readonly kind: 'resumeSale' }
+  /** Closed lanes invite nobody until an assistant opens them; a sale under way finishes first. */
+  | { readonly kind: 'closeLane' }
+  | { readonly kind: 'openLane' }
+  | { readonly kind: 'startMaintenance' }
+  | { readonly kind: 'endMaintenance' }
+  /** Cash or another tender taken for the sale: `tenderedMinor` handed over, change is the excess. */
+  | { readonly kind: 'confirmTender'; readonly tender: 'cash' | 'other'; readonly tenderedMinor: number };
+
+export type AssistantCommandKind = AssistantCommand['kind'];
 
 export type UiEventType = UiEvent['type'];
 
@@ -47,6 +88,8 @@ export type DeviceEvent =
       /** What the scanner sent, verbatim. */
       readonly code: string;
       readonly outcome: ScanOutcome;
+      /** Typed in rather than scanned, and by whom when an assistant did it. */
+      readonly keyedBy?: AssistantRef | 'shopper' | undefined;
     }
   | { readonly type: 'device.statusChanged'; readonly role: DeviceRole; readonly status: DeviceStatus }
   /**
@@ -74,6 +117,27 @@ export interface HelpRequest {
   readonly recentEvents: readonly string[];
 }
 
+/** Who is behind an assistant's command: the runtime (lane sign-in) or the supervisor link fills it in. */
+export interface Authority {
+  readonly by: AssistantRef;
+  readonly via: ApprovalSource;
+}
+
+/** An assistant's command as the statechart receives it: `assistant.<kind>` with who gave it. */
+export type AssistantCommandEvent = {
+  readonly [K in AssistantCommandKind]: Omit<Extract<AssistantCommand, { kind: K }>, 'kind'> & Authority & { readonly type: `assistant.${K}` };
+}[AssistantCommandKind];
+
+export type AssistantEvent =
+  | AssistantCommandEvent
+  | { readonly type: 'assistant.signedIn'; readonly assistant: AssistantRef }
+  | { readonly type: 'assistant.signInFailed'; readonly assistantId: string; readonly problem: SignInProblem; readonly retryAfterMs?: number | undefined }
+  /** A staff badge was scanned: the PIN pad opens with the assistant's number filled in. */
+  | { readonly type: 'assistant.badgeScanned'; readonly assistantId: string }
+  | { readonly type: 'assistant.signedOut'; readonly reason: 'signOut' | 'timeout' };
+
+export type SignInProblem = 'unknown' | 'wrongPin' | 'lockedOut' | 'inactive' | 'unavailable';
+
 export type LaneEvent =
   /** Sent once after the lane restarts from its journal, so states with timers restart them. */
   | { readonly type: 'lane.restored' }
@@ -81,4 +145,10 @@ export type LaneEvent =
   | { readonly type: 'lookup.chosen'; readonly code: string; readonly outcome: ScanOutcome }
   | { readonly type: 'help.requested'; readonly request: HelpRequest };
 
-export type CheckoutEvent = UiEvent | DeviceEvent | LaneEvent;
+export type CheckoutEvent = UiEvent | DeviceEvent | LaneEvent | AssistantEvent;
+
+/** The statechart event for an assistant's command given with `authority`. */
+export function assistantCommandEvent(command: AssistantCommand, authority: Authority): AssistantCommandEvent {
+  const { kind, ...rest } = command;
+  return { ...rest, ...authority, type: `assistant.${kind}` } as AssistantCommandEvent;
+}

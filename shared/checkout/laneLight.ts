@@ -1,6 +1,7 @@
 import { isUsable } from '../devices';
 import { inState } from '../bridge/laneView';
 import { requiredDevices, type CheckoutContext } from './machine';
+import { ageCheckPending } from './sale';
 
 /**
  * What the lane's tower light says to the assistant across the store, derived
@@ -21,16 +22,22 @@ export type LaneLightIndication = 'closed' | 'open' | 'attention' | 'interventio
 
 const attentionStates = ['scanning.unknownItem', 'scanning.rejectedBarcode', 'scanning.needsWeighing', 'scanning.stillThere', 'payment.failed', 'receipt.printFailed'];
 
+/** The shopper is waiting for an assistant to do something only staff may do. */
+const waitingForAssistantStates = ['outOfService', 'parked', 'scanning.baggingMismatch', 'scanning.awaitingAgeCheck', 'scanning.skipBaggingNeedsAssistant', 'payment.atAssistant'];
+
 export function laneLightFor(state: string, context: CheckoutContext): LaneLightIndication {
-  // Out of service, or a basket left behind: nobody can use the lane until someone comes.
-  if (state === 'outOfService' || state === 'parked' || state === 'scanning.baggingMismatch') return 'intervention';
+  // Closed, or being serviced by the assistant standing at it: nothing to call anyone over for.
+  if (state === 'closed' || state === 'maintenance') return 'closed';
+  // Out of service, a basket left behind, an approval only staff can give: nobody can go on until someone comes.
+  if (waitingForAssistantStates.includes(state)) return 'intervention';
   const devices = context.devices;
   if (requiredDevices.some((role) => {
       const status = devices[role];
       return status !== undefined && !isUsable(status);
     }))
     return 'intervention';
-  if (context.help || attentionStates.some((path) => inState(state, path))) return 'attention';
+  // An age check is coming (the assistant can do it while the shopper scans, saving the wait at "Pay").
+  if (context.help || ageCheckPending(context.sale) || attentionStates.some((path) => inState(state, path))) return 'attention';
   // An installed optional device that fails (a scale) or paper running low: help will be needed.
   const optionalDown = Object.entries(devices).some(([role, status]) => role !== 'laneLight' && status !== undefined && !isUsable(status));
   const paperLow = devices.printer?.kind === 'ready' && devices.printer.warnings.includes('paperNearEnd');

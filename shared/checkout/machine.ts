@@ -2,10 +2,12 @@ import { and, assign, fromPromise, not, setup } from 'xstate';
 import { isUsable, type DeviceRole, type DeviceStatus } from '../devices';
 import type { PaymentOutcome, PaymentRequest } from '../payment';
 import type { CheckoutEvent } from './events';
-import { addLine, onePieceMinor, removeOnePiece, saleId, saleTotalMinor, type Sale } from './sale';
+import { addLine, ageCheckPending, onePieceMinor, removeOnePiece, saleId, saleTotalMinor, type Sale } from './sale';
 import { defaultMinimumWeightGrams, isStableZero, weighedLine, weighingStatus } from './weighing';
-import { baggingExpectation, ownBagExpectation, weighedExpectation, type BaggingExpectation } from './bagging';
-import { checkBaggedBeforePayment, expectBagging, expectRemoval, settleBagging, startBaggingArea, type BaggingArea } from './baggingArea';
+import { baggingExpectation, ownBagExpectation, weighedExpectation } from './bagging';
+import { checkBaggedBeforePayment, expectBagging, settleBagging, startBaggingArea } from './baggingArea';
+import { baggingScaleWorks, expectPiecesBagged, expectPiecesRemoved } from './basketChanges';
+import * as assistance from './assistance';
 import type { CheckoutContext, CheckoutInput, Notice, PaymentAttempt, PrintRequest, PrintResult, ReceiptState, Weighing } from './context';
 
 // The data model lives in context.ts; importers of the statechart get its types from here too.
@@ -39,16 +41,8 @@ function startSale(context: CheckoutContext, now: number): { sale: Sale; lastSal
   };
 }
 
-function baggingScaleWorks(context: CheckoutContext): boolean {
-  return context.devices.baggingScale !== undefined && isUsable(context.devices.baggingScale);
-}
-
-/** The bagging area after an item went into the basket: one more thing to be put down. */
-function expectItemBagged(context: CheckoutContext, item: { readonly gtin: string; readonly name: Sale['lines'][number]['name'] }, expectation: BaggingExpectation): BaggingArea | null {
-  if (!baggingScaleWorks(context)) return context.bagging ?? null;
-  const area = context.bagging ?? startBaggingArea(context.baggingArea?.grams);
-  return expectBagging(area, { gtin: item.gtin, name: item.name, expectation });
-}
+/** A store rule's default: shoppers may leave two items per sale out of the bagging area on their own. */
+export const defaultShopperSkipBaggingLimit = 2;
 
 /** The settled reading applied to the sale's bagging area, and an observation to learn from. */
 function settledArea(context: CheckoutContext, event: CheckoutEvent) {
@@ -77,11 +71,17 @@ const enterItem = [
 
 /** Transitions every payment step shares, once the terminal has answered. */
 type TerminalAnswer = { readonly event: { readonly output: PaymentOutcome } };
-/** Approved — even in answer to a cancel — completes the sale. */
+/** Approved — even in answer to a cancel — pays; for the whole amount due it completes the sale. */
 const whenApproved = {
-  guard: { type: 'approved', params: ({ event }: TerminalAnswer) => event.output },
+  guard: { type: 'approvedInFull', params: ({ event }: TerminalAnswer) => event.output },
   target: '#checkout.receipt',
-  actions: { type: 'completeSale', params: ({ event }: TerminalAnswer) => event.output },
+  actions: [{ type: 'recordCardPayment', params: ({ event }: TerminalAnswer) => event.output }, 'completeSale'],
+} as const;
+/** A partial approval (a prepaid card, a limit): what it covered is paid; the shopper chooses how to pay the rest. */
+const whenApprovedInPart = {
+  guard: { type: 'approved', params: ({ event }: TerminalAnswer) => event.output },
+  target: '#checkout.payment.choosing',
+  actions: [{ type: 'recordCardPayment', params: ({ event }: TerminalAnswer) => event.output }, 'notePartialApproval'],
 } as const;
 /** Anything else that is final shows the failure with its reason. */
 const otherwiseFailed = { target: 'failed', actions: { type: 'recordPaymentFailure', params: ({ event }: TerminalAnswer) => event.output } } as const;
@@ -140,7 +140,7 @@ export const checkoutMachine = setup({
     removalAllowed: ({ context, event }) => {
       if (event.type !== 'ui.removeLine') return false;
       const line = context.sale?.lines.find((candidate) => candidate.lineId === event.lineId);
-      return line !== undefined && onePieceMinor(line) <= (context.lane.shopperRemovalLimitMinor ?? defaultShopperRemovalLimitMinor);
+      return line !== undefined && context.sale!.payments.length === 0 && onePieceMinor(line) <= (context.lane.shopperRemovalLimitMinor ?? defaultShopperRemovalLimitMinor);
     },
     lineExists: ({ context, event }) => event.type === 'ui.removeLine' && (context.sale?.lines.some((line) => line.lineId === event.lineId) ?? false),
     /** This settled reading puts the bagging area out of line (an unscanned item, an item taken away). */
@@ -156,11 +156,25 @@ export const checkoutMachine = setup({
     basketHasItems: ({ context }) => (context.sale?.lines.length ?? 0) > 0,
     basketEmpty: ({ context }) => (context.sale?.lines.length ?? 0) === 0,
     approved: (_, outcome: PaymentOutcome) => outcome.kind === 'approved',
+    approvedInFull: ({ context }, outcome: PaymentOutcome) => outcome.kind === 'approved' && context.sale !== null && outcome.amountMinor >= assistance.amountDueMinor(context.sale),
+    paidInFull: ({ context }) => context.sale !== null && context.sale.lines.length > 0 && assistance.amountDueMinor(context.sale) === 0,
+    hasPayments: ({ context }) => (context.sale?.payments.length ?? 0) > 0,
+    ageCheckPending: ({ context }) => ageCheckPending(context.sale),
+    closeRequested: ({ context }) => context.closeAfterSale === true,
+    itemsWaitingToBag: ({ context }) => baggingScaleWorks(context) && assistance.itemsWaitingToBag(context) > 0,
+    skipWithinShopperLimit: ({ context }) =>
+      (context.sale?.skippedBagging ?? 0) + assistance.itemsWaitingToBag(context) <= (context.lane.shopperSkipBaggingLimit ?? defaultShopperSkipBaggingLimit),
+    lineExistsForCommand: ({ context, event }) =>
+      (event.type === 'assistant.setQuantity' || event.type === 'assistant.overridePrice') && (context.sale?.lines.some((line) => line.lineId === event.lineId) ?? false),
+    signInPadClosed: ({ context }) => !context.signIn && !context.assistant,
+    noAssistantSignedIn: ({ context }) => !context.assistant,
+    notBaggedAtPay: ({ context }) => context.bagging?.mismatch?.kind === 'notBagged',
     /** Nobody knows whether the card was charged (no answer, or the terminal went away mid-way). */
     chargeUnknown: ({ context }) => context.payment?.failure?.kind === 'timedOut' || context.payment?.failure?.kind === 'unavailable',
     cancelled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled',
     /** The old attempt is final and not charged: cancelled, or declined after all. */
     settled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled' || outcome.kind === 'declined',
+    settledWithPayments: ({ context }, outcome: PaymentOutcome) => (outcome.kind === 'cancelled' || outcome.kind === 'declined') && (context.sale?.payments.length ?? 0) > 0,
     printed: (_, result: PrintResult) => result.ok,
   },
   actions: {
@@ -182,9 +196,13 @@ export const checkoutMachine = setup({
       if (!isItemEntry(event) || event.outcome.kind !== 'item') return {};
       const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
       const expectation = event.outcome.bagging ?? baggingExpectation(undefined);
-      const line = { ...event.outcome.line, bagging: expectation };
-      const bagging = expectItemBagged(context, line, expectation);
-      return { ...started, sale: addLine(started.sale, line), notice: null, weighing: null, bagging };
+      const keyedBy = event.type === 'scanner.scanned' ? event.keyedBy : undefined;
+      const line = { ...event.outcome.line, bagging: expectation, ...(keyedBy ? { keyed: true } : {}) };
+      const bagging = expectPiecesBagged(context, context.bagging, line, expectation);
+      const sale = addLine(started.sale, line);
+      // A barcode typed in by an assistant is their say-so: audited like any staff action.
+      const audit = keyedBy && keyedBy !== 'shopper' ? assistance.audited({ ...context, sale }, { by: keyedBy, via: 'lane' }, 'keyedBarcode', { gtin: line.gtin }) : { sale };
+      return { ...started, ...audit, notice: null, weighing: null, bagging };
     }),
     noteScanProblem: assign({
       weighing: null,
@@ -232,9 +250,7 @@ export const checkoutMachine = setup({
       if (event.type !== 'ui.removeLine' || !context.sale) return {};
       const line = context.sale.lines.find((candidate) => candidate.lineId === event.lineId);
       if (!line) return {};
-      const bagging =
-        context.bagging && baggingScaleWorks(context) ? expectRemoval(context.bagging, { gtin: line.gtin, name: line.name, expectation: line.bagging ?? baggingExpectation(undefined) }) : (context.bagging ?? null);
-      return { sale: removeOnePiece(context.sale, event.lineId), bagging };
+      return { sale: removeOnePiece(context.sale, event.lineId), bagging: expectPiecesRemoved(context, context.bagging, line) };
     }),
     noteRemovalNeedsAssistant: assign({
       notice: ({ context, event }): Notice | null => {
@@ -258,7 +274,7 @@ export const checkoutMachine = setup({
       // Just weighed on the legal scale: the bagging scale must see the same weight.
       const expectation = weighedExpectation(status.grams);
       const line = { ...weighedLine(context.weighing.item, status.grams, status.priceMinor), bagging: expectation };
-      const bagging = expectItemBagged(context, line, expectation);
+      const bagging = expectPiecesBagged(context, context.bagging, line, expectation);
       return { ...started, sale: addLine(started.sale, line), weighing: null, zeroSeen: false, notice: null, bagging };
     }),
     noteFinishPaymentFirst: assign({ notice: (): Notice => ({ kind: 'finishPaymentFirst' }) }),
@@ -273,6 +289,7 @@ export const checkoutMachine = setup({
       notice: null,
       payment: null,
       receipt: null,
+      signIn: null,
       language: context.lane.defaultLanguage,
     })),
     cancelSale: assign(({ context }) => {
@@ -283,7 +300,7 @@ export const checkoutMachine = setup({
       payment: ({ context }): PaymentAttempt => {
         const attempt = (context.payment?.attempt ?? 0) + 1;
         const sale = context.sale!;
-        return { attempt, reference: `${sale.id}-P${attempt}`, amountMinor: saleTotalMinor(sale.lines) };
+        return { attempt, reference: `${sale.id}-P${attempt}`, amountMinor: assistance.amountDueMinor(sale) };
       },
       notice: null,
     }),
@@ -301,22 +318,59 @@ export const checkoutMachine = setup({
         event.type === 'paymentTerminal.prompt' && context.payment?.reference === event.reference ? { ...context.payment, prompt: event.prompt } : context.payment,
     }),
     notePaymentCancelled: assign({ notice: (): Notice => ({ kind: 'paymentCancelled' }) }),
-    completeSale: assign(({ context }, outcome: PaymentOutcome) => {
+    recordCardPayment: assign(({ context }, outcome: PaymentOutcome) => {
+      if (outcome.kind !== 'approved' || !context.sale) return {};
+      const payment = { tender: 'card' as const, reference: outcome.reference, amountMinor: outcome.amountMinor, authCode: outcome.authCode, maskedPan: outcome.maskedPan, scheme: outcome.scheme, at: Date.now() };
+      return { sale: { ...context.sale, payments: [...context.sale.payments, payment] } };
+    }),
+    notePartialApproval: assign(({ context }) => {
+      const last = context.sale?.payments.at(-1);
+      if (!context.sale || !last) return {};
+      return { notice: { kind: 'partialApproval', approvedMinor: last.amountMinor, dueMinor: assistance.amountDueMinor(context.sale) } as Notice, payment: null };
+    }),
+    completeSale: assign(({ context }) => {
       const sale = context.sale!;
-      if (outcome.kind !== 'approved') return {};
-      const now = Date.now();
-      const completed: Sale = {
-        ...sale,
-        status: 'completed',
-        closedAt: now,
-        language: context.language,
-        payments: [
-          ...sale.payments,
-          { tender: 'card', reference: outcome.reference, amountMinor: outcome.amountMinor, authCode: outcome.authCode, maskedPan: outcome.maskedPan, scheme: outcome.scheme, at: now },
-        ],
-      };
+      const completed: Sale = { ...sale, status: 'completed', closedAt: Date.now(), language: context.language };
       // Paid: the shopper takes the bags away now, which the bagging area must not mind.
       return { sale: null, closedSale: completed, payment: null, notice: null, bagging: null, receipt: { status: 'printing' } as ReceiptState };
+    }),
+    // Staff: signing in and out, and what only an assistant may do (updates in assistance.ts).
+    openSignIn: assign({ signIn: () => ({}) }),
+    closeSignIn: assign({ signIn: null }),
+    noteBadge: assign({ signIn: ({ context, event }) => (event.type === 'assistant.badgeScanned' ? { assistantId: event.assistantId } : (context.signIn ?? null)) }),
+    noteSignInFailure: assign({
+      signIn: ({ context, event }) =>
+        event.type === 'assistant.signInFailed' ? { assistantId: event.assistantId, problem: event.problem, retryAfterMs: event.retryAfterMs } : (context.signIn ?? null),
+    }),
+    signInAssistant: assign(({ context, event }) => {
+      if (event.type !== 'assistant.signedIn') return {};
+      return { assistant: { ...event.assistant, since: Date.now() }, signIn: null, ...assistance.auditedLaneAction(context, { by: event.assistant, via: 'lane' }, 'signIn') };
+    }),
+    signOutAssistant: assign(({ context, event }) => {
+      if (!context.assistant) return { assistant: null };
+      const { since: _since, ...by } = context.assistant;
+      const reason = event.type === 'assistant.signedOut' ? event.reason : 'signOut';
+      return { assistant: null, ...assistance.auditedLaneAction(context, { by, via: 'lane' }, 'signOut', { reason }) };
+    }),
+    requestClose: assign(({ context, event }) => (event.type === 'assistant.closeLane' ? { closeAfterSale: true, ...assistance.auditedLaneAction(context, event, 'closeLane') } : {})),
+    openLane: assign(({ context, event }) => (event.type === 'assistant.openLane' ? { closeAfterSale: false, ...assistance.auditedLaneAction(context, event, 'openLane') } : {})),
+    laneClosed: assign({ closeAfterSale: false }),
+    startMaintenance: assign(({ context, event }) => (event.type === 'assistant.startMaintenance' ? assistance.auditedLaneAction(context, event, 'startMaintenance') : {})),
+    endMaintenance: assign(({ context, event }) => (event.type === 'assistant.endMaintenance' ? assistance.auditedLaneAction(context, event, 'endMaintenance') : {})),
+    approveAge: assign(({ context, event }) => (event.type === 'assistant.approveAge' ? assistance.approveAge(context, event) : {})),
+    refuseAge: assign(({ context, event }) => (event.type === 'assistant.refuseAge' ? assistance.refuseAge(context, event) : {})),
+    setQuantity: assign(({ context, event }) => (event.type === 'assistant.setQuantity' ? assistance.setQuantity(context, event) : {})),
+    overridePrice: assign(({ context, event }) => (event.type === 'assistant.overridePrice' ? assistance.overridePrice(context, event) : {})),
+    approveBagging: assign(({ context, event }) => (event.type === 'assistant.approveBagging' ? assistance.approveBagging(context, event) : {})),
+    approveSkipBagging: assign(({ context, event }) => (event.type === 'assistant.approveSkipBagging' ? assistance.skipBagging(context, event) : {})),
+    shopperSkipBagging: assign(({ context }) => assistance.skipBagging(context)),
+    confirmTender: assign(({ context, event }) => (event.type === 'assistant.confirmTender' ? assistance.confirmTender(context, event) : {})),
+    resumeSale: assign(({ context, event }) => (event.type === 'assistant.resumeSale' ? assistance.audited(context, event, 'resumeSale') : {})),
+    /** The whole sale cancelled by an assistant: recorded as a cancelled sale with who did it. */
+    voidSale: assign(({ context, event }) => {
+      if (event.type !== 'assistant.voidSale' || !context.sale) return {};
+      const { sale, lastAssistantAction } = assistance.audited(context, event, 'voidSale', { lines: context.sale.lines.length, totalMinor: saleTotalMinor(context.sale.lines) });
+      return { closedSale: { ...sale!, status: 'cancelled' as const, closedAt: Date.now(), language: context.language }, sale: null, lastAssistantAction };
     }),
     markPrinting: assign({ receipt: (): ReceiptState => ({ status: 'printing' }) }),
     markReceiptNotWanted: assign({ receipt: (): ReceiptState => ({ status: 'notWanted' }) }),
@@ -352,6 +406,15 @@ export const checkoutMachine = setup({
     'scale.reading': { actions: 'recordScaleReading' },
     'help.requested': { actions: 'recordHelpRequest' },
     'ui.cancelHelp': { actions: 'cancelHelp' },
+    'ui.openSignIn': { guard: 'signInPadClosed', actions: 'openSignIn' },
+    'ui.closeSignIn': { actions: 'closeSignIn' },
+    // A badge scanned while someone is signed in is ignored: one assistant at a time.
+    'assistant.badgeScanned': { guard: 'noAssistantSignedIn', actions: 'noteBadge' },
+    'assistant.signInFailed': { actions: 'noteSignInFailure' },
+    'assistant.signedIn': { actions: 'signInAssistant' },
+    'assistant.signedOut': { actions: 'signOutAssistant' },
+    // Whatever the lane is doing: it closes as soon as no shopper is using it.
+    'assistant.closeLane': { actions: 'requestClose' },
     // Outside scanning (paying, receipt) the area is still watched: taking items away mid-payment shows on screen.
     'baggingScale.settled': { actions: ['recordBaggingArea', 'settleBaggingArea'] },
   },
@@ -359,17 +422,39 @@ export const checkoutMachine = setup({
     /** Welcome screen: waiting for a shopper. */
     idle: {
       entry: 'resetForNextShopper',
-      always: { guard: 'requiredDeviceDown', target: 'outOfService' },
+      always: [
+        { guard: 'closeRequested', target: 'closed' },
+        { guard: 'requiredDeviceDown', target: 'outOfService' },
+      ],
       on: {
         'ui.start': 'scanning',
         'scanner.scanned': enterItem,
         'ui.openLookup': 'scanning.lookup',
+        'assistant.startMaintenance': { target: 'maintenance', actions: 'startMaintenance' },
       },
     },
 
     /** Between sales with a required device missing or faulty: the lane does not invite shoppers. */
     outOfService: {
-      always: { guard: 'requiredDevicesUp', target: 'idle' },
+      always: [
+        { guard: 'closeRequested', target: 'closed' },
+        { guard: 'requiredDevicesUp', target: 'idle' },
+      ],
+      on: { 'assistant.startMaintenance': { target: 'maintenance', actions: 'startMaintenance' } },
+    },
+
+    /** Closed (locked) by an assistant: shoppers are sent to another lane until an assistant opens it. */
+    closed: {
+      entry: 'laneClosed',
+      on: {
+        'assistant.openLane': { target: 'idle', actions: 'openLane' },
+        'assistant.startMaintenance': { target: 'maintenance', actions: 'startMaintenance' },
+      },
+    },
+
+    /** An assistant is servicing the lane (paper, a device, cleaning): not for shoppers. */
+    maintenance: {
+      on: { 'assistant.endMaintenance': { target: 'idle', actions: 'endMaintenance' } },
     },
 
     /** Scanning items into the basket. */
@@ -383,15 +468,29 @@ export const checkoutMachine = setup({
           { guard: 'settleCausesMismatch', target: '.baggingMismatch', actions: ['recordBaggingArea', 'settleBaggingArea'] },
           { actions: ['recordBaggingArea', 'settleBaggingArea'] },
         ],
-        'ui.cancelSale': [{ guard: 'basketEmpty', target: 'idle' }, { target: '.confirmingCancel' }],
+        'ui.cancelSale': [{ guard: 'basketEmpty', target: 'idle' }, { guard: not('hasPayments'), target: '.confirmingCancel' }],
+        // An assistant's corrections to the basket (never once something is paid: the amounts must stay as charged).
+        'assistant.setQuantity': { guard: and(['lineExistsForCommand', not('hasPayments')]), actions: 'setQuantity' },
+        'assistant.overridePrice': { guard: and(['lineExistsForCommand', not('hasPayments')]), actions: 'overridePrice' },
+        'assistant.voidSale': { guard: not('hasPayments'), target: 'idle', actions: 'voidSale' },
+        // Checked while the shopper scans (the assistant happened to pass by): no wait at "Pay".
+        'assistant.approveAge': { guard: 'ageCheckPending', actions: 'approveAge' },
+        'assistant.refuseAge': { guard: 'ageCheckPending', target: '.ready', actions: 'refuseAge' },
       },
       states: {
         ready: {
           on: {
             'ui.pay': [
               { guard: 'itemsNotBagged', target: 'baggingMismatch', actions: 'markNotBagged' },
+              { guard: 'ageCheckPending', target: 'awaitingAgeCheck' },
+              { guard: 'paidInFull', target: '#checkout.receipt', actions: 'completeSale' },
               { guard: 'basketHasItems', target: '#checkout.payment' },
             ],
+            'ui.skipBagging': [
+              { guard: and(['itemsWaitingToBag', 'skipWithinShopperLimit']), actions: 'shopperSkipBagging' },
+              { guard: 'itemsWaitingToBag', target: 'skipBaggingNeedsAssistant' },
+            ],
+            'assistant.approveBagging': { actions: 'approveBagging' },
             'ui.ownBag': { actions: 'expectOwnBag' },
             'ui.removeLine': [
               { guard: 'removalAllowed', actions: 'removeOnePiece' },
@@ -430,6 +529,31 @@ export const checkoutMachine = setup({
               { guard: 'settleResolvesMismatch', target: 'ready', actions: ['recordBaggingArea', 'settleBaggingArea'] },
               { actions: ['recordBaggingArea', 'settleBaggingArea'] },
             ],
+            'assistant.approveBagging': { target: 'ready', actions: 'approveBagging' },
+            // Asked at "Pay" for items the shopper cannot lift into the area: the same skip as from the basket.
+            'ui.skipBagging': [
+              { guard: and(['notBaggedAtPay', 'skipWithinShopperLimit']), target: 'ready', actions: 'shopperSkipBagging' },
+              { guard: 'notBaggedAtPay', target: 'skipBaggingNeedsAssistant' },
+            ],
+          },
+        },
+        /** More items left out of the bagging area than the store lets a shopper skip: an assistant looks first. */
+        skipBaggingNeedsAssistant: {
+          on: {
+            'assistant.approveSkipBagging': { target: 'ready', actions: 'approveSkipBagging' },
+            'ui.dismiss': 'ready',
+          },
+        },
+        /**
+         * "Pay" with an age-restricted item nobody has checked yet: the shopper waits for an
+         * assistant (called by the lane light and the supervisor station), then pays.
+         */
+        awaitingAgeCheck: {
+          // The restricted items came off (refused, or removed by an assistant): nothing left to check.
+          always: { guard: not('ageCheckPending'), target: 'ready' },
+          on: {
+            'assistant.approveAge': { guard: 'ageCheckPending', target: '#checkout.payment', actions: 'approveAge' },
+            'ui.dismiss': 'ready',
           },
         },
         unknownItem: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
@@ -468,19 +592,43 @@ export const checkoutMachine = setup({
         'ui.dismiss': 'scanning.ready',
         'scanner.scanned': enterItem,
         'ui.cancelSale': 'scanning.confirmingCancel',
+        'assistant.resumeSale': { target: 'scanning.ready', actions: 'resumeSale' },
+        'assistant.voidSale': { guard: not('hasPayments'), target: 'idle', actions: 'voidSale' },
       },
     },
 
     /** The card terminal has the amount; the shopper pays there. */
     payment: {
-      initial: 'authorizing',
+      initial: 'choosing',
       on: {
         // Scans during payment are not added: the amount is already on the terminal.
         'scanner.scanned': { actions: 'noteFinishPaymentFirst' },
         'ui.setReceiptWanted': { actions: 'setReceiptWanted' },
         'ui.dismiss': { actions: 'clearNotice' },
+        // Items lifted out mid-payment and put back, or the assistant saw it was fine.
+        'assistant.approveBagging': { actions: 'approveBagging' },
       },
       states: {
+        /** Card at the terminal, or cash (another tender) taken by an assistant; again for what is left after a partial payment. */
+        choosing: {
+          on: {
+            'ui.payByCard': 'authorizing',
+            'ui.payAtAssistant': 'atAssistant',
+            // Once something is paid the basket is settled: the rest is paid, or an assistant voids it at the desk.
+            'ui.backToBasket': { guard: not('hasPayments'), target: '#checkout.scanning' },
+            'assistant.voidSale': { guard: not('hasPayments'), target: '#checkout.idle', actions: 'voidSale' },
+          },
+        },
+        /** Waiting for an assistant to take cash or another tender. */
+        atAssistant: {
+          on: {
+            'assistant.confirmTender': { target: 'tenderTaken', actions: 'confirmTender' },
+            'ui.backToBasket': 'choosing',
+          },
+        },
+        tenderTaken: {
+          always: [{ guard: 'paidInFull', target: '#checkout.receipt', actions: 'completeSale' }, { target: 'choosing' }],
+        },
         authorizing: {
           entry: 'beginPaymentAttempt',
           invoke: {
@@ -488,6 +636,7 @@ export const checkoutMachine = setup({
             input: ({ context }) => ({ reference: context.payment!.reference, amountMinor: context.payment!.amountMinor, currency: context.lane.currency }),
             onDone: [
               whenApproved,
+              whenApprovedInPart,
               { guard: { type: 'cancelled', params: ({ event }) => event.output }, target: '#checkout.scanning.paymentCancelled', actions: 'notePaymentCancelled' },
               otherwiseFailed,
             ],
@@ -505,6 +654,7 @@ export const checkoutMachine = setup({
             input: ({ context }) => ({ reference: context.payment!.reference, by: 'shopper' as const }),
             onDone: [
               whenApproved,
+              whenApprovedInPart,
               { guard: { type: 'cancelled', params: ({ event }) => event.output }, target: '#checkout.scanning.paymentCancelled', actions: 'notePaymentCancelled' },
               otherwiseFailed,
             ],
@@ -522,6 +672,7 @@ export const checkoutMachine = setup({
             input: ({ context }) => ({ reference: context.payment!.reference, by: 'lane' as const }),
             onDone: [
               whenApproved,
+              whenApprovedInPart,
               { guard: { type: 'settled', params: ({ event }) => event.output }, target: 'authorizing' },
               otherwiseFailed,
             ],
@@ -534,6 +685,8 @@ export const checkoutMachine = setup({
             input: ({ context }) => ({ reference: context.payment!.reference, by: 'lane' as const }),
             onDone: [
               whenApproved,
+              whenApprovedInPart,
+              { guard: { type: 'settledWithPayments', params: ({ event }) => event.output }, target: 'choosing' },
               { guard: { type: 'settled', params: ({ event }) => event.output }, target: '#checkout.scanning' },
               otherwiseFailed,
             ],
@@ -544,7 +697,7 @@ export const checkoutMachine = setup({
         failed: {
           on: {
             'ui.retryPayment': [{ guard: 'chargeUnknown', target: 'settlingForRetry' }, { target: 'authorizing' }],
-            'ui.backToBasket': [{ guard: 'chargeUnknown', target: 'settlingForBasket' }, { target: '#checkout.scanning' }],
+            'ui.backToBasket': [{ guard: 'chargeUnknown', target: 'settlingForBasket' }, { guard: 'hasPayments', target: 'choosing' }, { target: '#checkout.scanning' }],
           },
         },
       },

@@ -33,17 +33,75 @@ export interface BasketLine {
   readonly ageLimit?: number | undefined;
   /** What one piece should add to the bagging area (from the lane's learned weights, or the weighing). */
   readonly bagging?: BaggingExpectation | undefined;
+  /** Keyed in by hand (a damaged barcode), not scanned. */
+  readonly keyed?: boolean | undefined;
+  /** An assistant changed the price: what it was, why, and who. */
+  readonly priceOverride?: PriceOverride | undefined;
+}
+
+export type PriceOverrideReason = 'damaged' | 'shelfPrice' | 'other';
+
+export interface PriceOverride {
+  /** Per piece for unit lines, the line's price otherwise (what `unitPriceMinor`/`priceMinor` were). */
+  readonly originalMinor: number;
+  readonly reason: PriceOverrideReason;
+  readonly by: AssistantRef;
+  readonly at: number;
+}
+
+/** Who did something only staff may do, as recorded in the sale and the journal. */
+export interface AssistantRef {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'assistant' | 'supervisor';
+}
+
+/** Where an assistant's decision was made. */
+export type ApprovalSource = 'lane' | 'supervisor';
+
+/** One thing an assistant did, for the audit: who, what, when, where. */
+export interface AssistantAction {
+  readonly at: number;
+  readonly by: AssistantRef;
+  readonly via: ApprovalSource;
+  readonly action: string;
+  readonly saleId?: string | undefined;
+  /** What exactly: line, amounts, reason (plain data, English keys). */
+  readonly detail?: Readonly<Record<string, string | number | boolean | null>> | undefined;
+}
+
+export interface AgeApproval {
+  /** The highest age limit the assistant checked the shopper against. */
+  readonly age: number;
+  readonly by: AssistantRef;
+  readonly via: ApprovalSource;
+  readonly at: number;
 }
 
 export type NewLine = Omit<BasketLine, 'lineId'>;
 
-export interface PaymentRecord {
+export type PaymentRecord = CardPayment | AssistantTender;
+
+export interface CardPayment {
   readonly tender: 'card';
   readonly reference: string;
+  /** What the terminal approved: less than asked for on a partial approval. */
   readonly amountMinor: number;
   readonly authCode: string;
   readonly maskedPan: string;
   readonly scheme?: string | undefined;
+  readonly at: number;
+}
+
+/** Cash or another tender taken by an assistant at the lane ("pay at the assistant"). */
+export interface AssistantTender {
+  readonly tender: 'cash' | 'other';
+  /** What went towards the sale. */
+  readonly amountMinor: number;
+  /** What the shopper handed over (cash); the difference is change given. */
+  readonly tenderedMinor: number;
+  readonly changeMinor: number;
+  readonly by: AssistantRef;
   readonly at: number;
 }
 
@@ -65,6 +123,12 @@ export interface Sale {
    * weight from these when the sale completes (never from a sale that did not).
    */
   readonly baggingObservations?: readonly BaggingObservation[] | undefined;
+  /** The shopper's age was checked by an assistant (covers items up to that age). */
+  readonly ageApproval?: AgeApproval | undefined;
+  /** Items the shopper did not put in the bagging area (heavy or bulky), counted against the store's limit. */
+  readonly skippedBagging?: number | undefined;
+  /** Everything an assistant did in this sale. */
+  readonly assistantActions?: readonly AssistantAction[] | undefined;
 }
 
 export interface BaggingObservation {
@@ -80,6 +144,26 @@ export function saleTotalMinor(lines: readonly BasketLine[]): number {
   let total = 0;
   for (const line of lines) total += line.priceMinor;
   return total;
+}
+
+/** What has been paid so far (card approvals, partial ones included, and tenders taken by an assistant). */
+export function paidMinor(sale: Sale): number {
+  let paid = 0;
+  for (const payment of sale.payments) paid += payment.amountMinor;
+  return paid;
+}
+
+/** The highest age limit among the basket's items, 0 when none is restricted. */
+export function requiredAge(lines: readonly BasketLine[]): number {
+  let age = 0;
+  for (const line of lines) if (line.ageLimit !== undefined && line.ageLimit > age) age = line.ageLimit;
+  return age;
+}
+
+/** True when the basket holds an item whose age limit no assistant has checked yet. */
+export function ageCheckPending(sale: Sale | null | undefined): boolean {
+  if (!sale) return false;
+  return requiredAge(sale.lines) > (sale.ageApproval?.age ?? 0);
 }
 
 export function itemCount(lines: readonly BasketLine[]): number {
@@ -175,13 +259,41 @@ export function removeOnePiece(sale: Sale, lineId: number): Sale {
   return { ...sale, lines: [...sale.lines.slice(0, index), ...sale.lines.slice(index + 1)] };
 }
 
+/** Quantity an assistant may set on one line: a pallet of water is 48, not 4,800. */
+export const maximumLineQuantity = 999;
+
+/** An assistant sets how many pieces a unit line has (e.g. 12 identical cans scanned once); 0 takes any line off (a void). */
+export function setLineQuantity(sale: Sale, lineId: number, quantity: number): Sale {
+  const index = sale.lines.findIndex((line) => line.lineId === lineId);
+  const line = sale.lines[index];
+  if (!line || !Number.isSafeInteger(quantity) || quantity < 0 || quantity > maximumLineQuantity) return sale;
+  // Any line can be taken off; only pieces can be counted (a weighed line is one weighing).
+  if (quantity === 0) return { ...sale, lines: [...sale.lines.slice(0, index), ...sale.lines.slice(index + 1)] };
+  if (line.pricing !== 'unit') return sale;
+  const changed: BasketLine = { ...line, quantity, priceMinor: line.unitPriceMinor * quantity };
+  return { ...sale, lines: [...sale.lines.slice(0, index), changed, ...sale.lines.slice(index + 1)] };
+}
+
+/** An assistant's new price: per piece for unit lines, for the whole line otherwise. The original is kept for the audit. */
+export function overrideLinePrice(sale: Sale, lineId: number, priceMinor: number, override: Omit<PriceOverride, 'originalMinor'>): Sale {
+  const index = sale.lines.findIndex((line) => line.lineId === lineId);
+  const line = sale.lines[index];
+  if (!line || !Number.isSafeInteger(priceMinor) || priceMinor < 0) return sale;
+  const originalMinor = line.priceOverride?.originalMinor ?? (line.pricing === 'unit' ? line.unitPriceMinor : line.priceMinor);
+  const changed: BasketLine =
+    line.pricing === 'unit'
+      ? { ...line, unitPriceMinor: priceMinor, priceMinor: priceMinor * line.quantity, priceOverride: { ...override, originalMinor } }
+      : { ...line, priceMinor, priceOverride: { ...override, originalMinor } };
+  return { ...sale, lines: [...sale.lines.slice(0, index), changed, ...sale.lines.slice(index + 1)] };
+}
+
 /**
  * Adds a line to the basket. Another piece of a unit-priced item already in the basket
  * raises that line's quantity rather than adding a row, so the list stays short.
  */
 export function addLine(sale: Sale, line: NewLine): Sale {
   if (line.pricing === 'unit') {
-    const index = sale.lines.findIndex((existing) => existing.pricing === 'unit' && existing.gtin === line.gtin && existing.unitPriceMinor === line.unitPriceMinor);
+    const index = sale.lines.findIndex((existing) => existing.pricing === 'unit' && existing.gtin === line.gtin && existing.unitPriceMinor === line.unitPriceMinor && !existing.priceOverride);
     const existing = index >= 0 ? sale.lines[index] : undefined;
     if (existing) {
       const quantity = existing.quantity + line.quantity;

@@ -99,6 +99,12 @@ export function lineDetail(line: BasketLine, language: Language, t: Translator['
 
 function paymentBlocks(payment: PaymentRecord, tr: Translator, money: (minor: number) => string): ReceiptBlock[] {
   const { t } = tr;
+  if (payment.tender !== 'card') {
+    const blocks: ReceiptBlock[] = [{ kind: 'row', left: t(payment.tender === 'cash' ? 'receiptDoc.cashPayment' : 'receiptDoc.otherPayment'), right: money(payment.tenderedMinor), bold: true }];
+    if (payment.changeMinor > 0) blocks.push({ kind: 'row', left: t('receiptDoc.change'), right: money(payment.changeMinor) });
+    blocks.push({ kind: 'row', left: t('receiptDoc.takenBy'), right: payment.by.id });
+    return blocks;
+  }
   return [
     { kind: 'text', text: t('receiptDoc.cardPayment'), bold: true },
     { kind: 'row', left: `${payment.scheme ?? t('receiptDoc.card')} ${payment.maskedPan}`, right: money(payment.amountMinor) },

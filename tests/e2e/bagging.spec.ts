@@ -35,6 +35,7 @@ test.describe('the bagging area, over a real security scale line', () => {
     lane.baggingScale.setLoad(1040 + 410 + 104);
     await expectScreen(page, 'scanning.ready');
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'approve');
     await lane.printer.waitForReceipt(15_000);
     await expectScreen(page, 'receipt.done');
@@ -49,6 +50,7 @@ test.describe('the bagging area, over a real security scale line', () => {
     await expect(page.getByTestId('basket-line')).toHaveCount(1);
     await expect(page.getByTestId('bagging-hint')).toHaveCount(0, { timeout: 5_000 });
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await expectScreen(page, 'payment.authorizing');
   });
 });

@@ -18,6 +18,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await shot('basket');
 
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await expectScreen(page, 'payment.authorizing');
     await shot('payment');
     await decideOnTerminal(lane, 'approve');
@@ -46,6 +47,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await expect(page.getByTestId('basket-total')).toHaveText(/3,48\s€/);
     await shot('basket-ru');
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'approve');
     const receipt = await lane.printer.waitForReceipt(15_000);
     expect(receipt.text).toContain('Молоко 2,5% 1 л');
@@ -84,6 +86,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await lane.scanner.scan(showcase.coffee);
     await expect(page.getByTestId('basket-line')).toHaveCount(1);
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'decline');
     await expectScreen(page, 'payment.failed');
     await shot('payment-declined');
@@ -118,6 +121,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await page.reload();
     await expect(page.getByTestId('basket-line')).toHaveCount(2);
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'approve');
     const receipt = await lane.printer.waitForReceipt(15_000);
     expect(receipt.text).toMatch(/4\.27/);
@@ -131,6 +135,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await expect(page.getByTestId('device-banner')).toBeVisible({ timeout: 15_000 });
     await shot('printer-banner');
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'approve');
     await expectScreen(page, 'receipt.printFailed');
     await shot('receipt-failed');

@@ -38,6 +38,7 @@ test.describe('weighing and device faults, over real serial lines', () => {
     await page.getByTestId('cancel-weighing').click();
 
     await page.getByTestId('pay').click();
+    await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'approve');
     const receipt = await lane.printer.waitForReceipt(15_000);
     expect(receipt.text).toMatch(/1,234\s?kg/);

@@ -1,7 +1,11 @@
 import type { Page } from '@playwright/test';
 import { produceGtin, showcase } from '../../main/catalog/demoCatalog';
 import { languages } from '../../shared/i18n/languages';
+import { demoAssistants } from '../../main/assistants/demoAssistants';
 import { decideOnTerminal, expect, expectScreen, openKiosk, test } from './support/fixtures';
+import { signInAtLane, typeInSection } from './support/staff';
+
+const [anna] = demoAssistants;
 
 /**
  * Every main screen in every language, screenshotted into tests/artifacts/screens/, and each
@@ -35,7 +39,7 @@ async function expectNoOverflow(page: Page, where: string): Promise<void> {
 
 for (const language of languages) {
   test(`every screen in ${language}`, async ({ page, lane, shot }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(120_000);
     const check = async (name: string) => {
       await expectNoOverflow(page, `${name} (${language})`);
       await shot(`${language}-${name}`);
@@ -91,6 +95,9 @@ for (const language of languages) {
     await page.getByTestId('lookup-back').click();
 
     await page.getByTestId('pay').click();
+    await expectScreen(page, 'payment.choosing');
+    await check('payment-choice');
+    await page.getByTestId('pay-card').click();
     await expectScreen(page, 'payment.authorizing');
     await check('payment');
     await decideOnTerminal(lane, 'decline');
@@ -101,6 +108,48 @@ for (const language of languages) {
     await lane.printer.waitForReceipt(15_000);
     await expectScreen(page, 'receipt.done');
     await check('thank-you');
+    await page.getByTestId('finish').click();
+    await expectScreen(page, 'idle');
+
+    // What an assistant does and sees at the lane.
+    if (language !== 'en') await page.getByTestId(`language-${language}`).click();
+    await lane.scanner.scan(showcase.beer);
+    await expect(page.getByTestId('age-pending')).toBeVisible();
+    await page.getByTestId('pay').click();
+    await expectScreen(page, 'scanning.awaitingAgeCheck');
+    await check('age-check');
+    await page.getByTestId('staff').click();
+    await expect(page.getByTestId('sign-in')).toBeVisible();
+    await check('staff-sign-in');
+    await page.getByTestId('staff-sign-in-cancel').click();
+    await signInAtLane(page, anna.id, anna.pin);
+    await check('assistant-panel');
+    await page.getByTestId('staff-approve-age').click();
+    await expectScreen(page, 'payment.choosing');
+    // The assistant walks away; the shopper chooses how to pay.
+    await page.getByTestId('staff-panel-sign-out').click();
+    await page.getByTestId('pay-assistant').click();
+    await signInAtLane(page, anna.id, anna.pin);
+    await expectScreen(page, 'payment.atAssistant');
+    await typeInSection(page, 'tender', '500');
+    await check('assistant-tender');
+    await page.getByTestId('staff-panel-sign-out').click();
+    await check('pay-at-assistant');
+    await signInAtLane(page, anna.id, anna.pin);
+    await typeInSection(page, 'tender', '500');
+    await page.getByTestId('staff-tender-cash').click();
+    await expectScreen(page, 'receipt.done');
+    await page.getByTestId('finish').click();
+    await page.getByTestId('staff-close-lane').click();
+    await expectScreen(page, 'closed');
+    await page.getByTestId('staff-panel-sign-out').click();
+    if (language !== 'en') await page.getByTestId(`language-${language}`).click();
+    await check('closed');
+    await signInAtLane(page, anna.id, anna.pin);
+    await page.getByTestId('staff-maintenance').click();
+    await expectScreen(page, 'maintenance');
+    await page.getByTestId('staff-panel-sign-out').click();
+    await check('maintenance');
   });
 }
 

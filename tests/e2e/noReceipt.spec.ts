@@ -5,6 +5,7 @@ test('"No receipt, thanks": nothing printed, but the receipt can still be printe
   await openKiosk(page, lane);
   await lane.scanner.scan(showcase.coffee);
   await page.getByTestId('pay').click();
+  await page.getByTestId('pay-card').click();
   await expectScreen(page, 'payment.authorizing');
   await page.getByTestId('no-receipt').click();
   await expect(page.getByTestId('no-receipt')).toHaveAttribute('aria-pressed', 'true');

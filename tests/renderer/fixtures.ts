@@ -90,3 +90,21 @@ export function view(state: string, overrides: Partial<CheckoutContext> = {}, ex
 }
 
 export const basket = sale([milk, apples, bread]);
+
+/** An age-restricted line (18+). */
+export const beer: BasketLine = {
+  lineId: 4,
+  gtin: '04750000000031',
+  scannedCode: '4750000000031',
+  name: { en: 'Lager 0.5 l', ru: 'Пиво 0,5 л', lv: 'Alus 0,5 l', bg: 'Бира 0,5 л' },
+  pricing: 'unit',
+  quantity: 1,
+  unitPriceMinor: 149,
+  priceMinor: 149,
+  vatClass: 'A',
+  vatRateBp: 2100,
+  ageLimit: 18,
+};
+
+/** The assistant signed in at the lane (`context.assistant`). */
+export const assistant = { id: '1042', name: 'Ilze', role: 'assistant', since: Date.UTC(2025, 2, 7, 13, 0) } as const;

@@ -64,11 +64,14 @@ describe('screens for the statechart’s own views', () => {
     expect(screen.getByTestId('screen-scanning-ready')).toBeTruthy();
 
     fireEvent.click(screen.getByTestId('pay'));
+    expect(screen.getByTestId('screen-payment-choosing')).toBeTruthy();
+    expect(screen.getByTestId('payment-amount').textContent).toBe('€2.38');
+    fireEvent.click(screen.getByTestId('pay-card'));
     expect(screen.getByTestId('screen-payment-authorizing')).toBeTruthy();
     expect(screen.getByTestId('payment-amount').textContent).toBe('€2.38');
     fireEvent.click(screen.getByTestId('cancel-payment'));
     expect(screen.getByTestId('screen-payment-cancelling')).toBeTruthy();
-    expect(sent.map((e) => e.type)).toEqual(['ui.setLanguage', 'ui.dismiss', 'ui.pay', 'ui.cancelPayment']);
+    expect(sent.map((e) => e.type)).toEqual(['ui.setLanguage', 'ui.dismiss', 'ui.pay', 'ui.payByCard', 'ui.cancelPayment']);
     actor.stop();
   });
 });

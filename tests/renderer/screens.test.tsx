@@ -262,7 +262,13 @@ describe('every screen', () => {
   const states: [string, Parameters<typeof view>[1]][] = [
     ['idle', {}],
     ['outOfService', {}],
+    ['closed', {}],
+    ['maintenance', {}],
     ['scanning.ready', { sale: basket }],
+    ['scanning.awaitingAgeCheck', { sale: basket }],
+    ['scanning.skipBaggingNeedsAssistant', { sale: basket }],
+    ['payment.choosing', { sale: basket }],
+    ['payment.atAssistant', { sale: basket }],
     ['scanning.unknownItem', { notice: { kind: 'unknownItem', code: '1' } }],
     ['scanning.confirmingCancel', { sale: basket }],
     ['payment.authorizing', { sale: basket }],

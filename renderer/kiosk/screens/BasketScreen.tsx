@@ -1,6 +1,7 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { LaneView } from '../../../shared/bridge/laneView';
-import type { BasketLine } from '../../../shared/checkout/sale';
+import { itemsWaitingToBag } from '../../../shared/checkout/assistance';
+import { ageCheckPending, type BasketLine } from '../../../shared/checkout/sale';
 import type { LocalizedText } from '../../../shared/i18n/languages';
 import { localized } from '../../../shared/i18n/languages';
 import { lineDetail } from '../../../shared/receipt/buildReceipt';
@@ -19,6 +20,9 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
   const currency = view.context.lane.currency;
   const empty = lines.length === 0;
   const total = money(view.totalMinor, currency);
+  // Heavy or bulky items may stay in the trolley (the lane decides whether an assistant must look first).
+  // Only on the basket itself: over a bagging alert the dialog offers it.
+  const canSkipBagging = view.state === 'scanning.ready' && hasBaggingScale && itemsWaitingToBag(view.context) > 0;
   return (
     <div className="basket-screen">
       <section className="basket" aria-labelledby="basket-title">
@@ -52,6 +56,11 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
             </p>
           )
         )}
+        {ageCheckPending(view.context.sale) && (
+          <p className="basket__hint basket__hint--age" data-testid="age-pending">
+            {t('age.pending')}
+          </p>
+        )}
       </section>
       <aside className="summary">
         <p className="summary__count" data-testid="item-count">
@@ -65,6 +74,11 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
           <Button testId="pay" variant="primary" size="huge" disabled={empty} onPress={() => send({ type: 'ui.pay' })}>
             {t('basket.pay')}
           </Button>
+          {canSkipBagging && (
+            <Button testId="skip-bagging" variant="secondary" onPress={() => send({ type: 'ui.skipBagging' })}>
+              {t('bagging.skip')}
+            </Button>
+          )}
           {hasBaggingScale && empty && (
             <Button testId="own-bag" variant="secondary" onPress={() => send({ type: 'ui.ownBag' })}>
               {t('bagging.ownBag')}

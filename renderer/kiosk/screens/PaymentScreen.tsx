@@ -1,21 +1,95 @@
 import type { LaneView } from '../../../shared/bridge/laneView';
+import { amountDueMinor } from '../../../shared/checkout/assistance';
+import { paidMinor } from '../../../shared/checkout/sale';
 import { paymentFailureKey } from '../../../shared/i18n';
 import { Button, type Send } from '../components';
-import { CardIcon, Spinner, WarningIcon } from '../icons';
+import { CardIcon, PersonIcon, Spinner, WarningIcon } from '../icons';
 import { useKioskText } from '../i18n';
 
-/** `payment.*`: the card terminal has the amount; the lane decides when it is done. */
+/**
+ * `payment.*`: first the shopper chooses card or an assistant (again for what is left after a
+ * partial payment), then the card terminal or the assistant takes it; the lane decides when it is done.
+ */
 export function PaymentScreen({ view, send }: { view: LaneView; send: Send }) {
   const { t, money } = useKioskText();
-  const { payment, lane } = view.context;
-  const amount = (
+  const { payment, lane, sale } = view.context;
+  const dueMinor = sale ? amountDueMinor(sale) : view.totalMinor;
+  const paidSoFarMinor = sale ? paidMinor(sale) : 0;
+  const amountOf = (minor: number) => (
     <>
       <p className="status__label">{t('payment.amountDue')}</p>
       <p className="status__amount" data-testid="payment-amount">
-        {money(payment?.amountMinor ?? view.totalMinor, lane.currency)}
+        {money(minor, lane.currency)}
       </p>
     </>
   );
+  // At the terminal: what this attempt asked for.
+  const amount = amountOf(payment?.amountMinor ?? dueMinor);
+
+  if (view.state === 'payment.choosing') {
+    return (
+      <div className="status status--choosing">
+        <h1 className="status__title">{t('payment.choose.title')}</h1>
+        {amountOf(dueMinor)}
+        {paidSoFarMinor > 0 && (
+          <p className="status__paid-so-far">
+            <span className="status__paid-so-far-label">{t('payment.paidSoFar')}</span>
+            <strong data-testid="paid-so-far">{money(paidSoFarMinor, lane.currency)}</strong>
+          </p>
+        )}
+        <div className="pay-choices">
+          <Button testId="pay-card" variant="primary" size="huge" className="pay-choice" onPress={() => send({ type: 'ui.payByCard' })}>
+            <CardIcon className="pay-choice__icon" />
+            <span className="pay-choice__text">
+              <span className="pay-choice__label">{t('payment.choose.card')}</span>
+              <span className="pay-choice__hint">{t('payment.choose.cardHint')}</span>
+            </span>
+          </Button>
+          <Button testId="pay-assistant" variant="secondary" size="huge" className="pay-choice" onPress={() => send({ type: 'ui.payAtAssistant' })}>
+            <PersonIcon className="pay-choice__icon" />
+            <span className="pay-choice__text">
+              <span className="pay-choice__label">{t('payment.choose.assistant')}</span>
+              <span className="pay-choice__hint">{t('payment.choose.assistantHint')}</span>
+            </span>
+          </Button>
+        </div>
+        <div className="status__actions">
+          {/* Once something is paid the basket is settled: only the rest can be paid. */}
+          {sale?.payments.length === 0 && (
+            <Button testId="back-to-basket" variant="secondary" onPress={() => send({ type: 'ui.backToBasket' })}>
+              {t('payment.backToBasket')}
+            </Button>
+          )}
+          <NoReceiptToggle wanted={view.context.receiptWanted !== false} send={send} />
+        </div>
+      </div>
+    );
+  }
+
+  if (view.state === 'payment.atAssistant') {
+    return (
+      <div className="status">
+        <PersonIcon className="status__icon status__icon--pulse" />
+        <h1 className="status__title">{t('payment.atAssistant.title')}</h1>
+        <p className="status__body">{t('payment.atAssistant.body')}</p>
+        {amountOf(dueMinor)}
+        <div className="status__actions">
+          <Button testId="payment-another-way" variant="secondary" onPress={() => send({ type: 'ui.backToBasket' })}>
+            {t('payment.atAssistant.back')}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  // Passed through at once (paid in full, or back to the choice); nothing to tap meanwhile.
+  if (view.state === 'payment.tenderTaken') {
+    return (
+      <div className="status">
+        <Spinner className="spinner spinner--dark" />
+      </div>
+    );
+  }
 
   if (view.state === 'payment.cancelling') {
     return (

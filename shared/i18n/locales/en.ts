@@ -2,6 +2,9 @@ import type { BarcodeRejectionReason } from '../../barcode/types';
 import type { Notice } from '../../checkout/machine';
 import type { BaggingMismatch } from '../../checkout/baggingArea';
 import type { WeighingStatus } from '../../checkout/weighing';
+import type { SignInProblem } from '../../checkout/events';
+import type { CouponProblem } from '../../checkout/promotions';
+import type { PriceOverrideReason } from '../../checkout/sale';
 import type { DeviceFault, DeviceRole } from '../../devices';
 import type { DeclineReason, PaymentPrompt } from '../../payment';
 import type { Language } from '../languages';
@@ -22,7 +25,10 @@ type DomainKeys =
   | `payment.failure.${'timedOut' | 'unavailable'}`
   | `payment.prompt.${PaymentPrompt}`
   | `weighing.status.${WeighingStatus['kind']}`
-  | `bagging.${BaggingMismatch['kind']}.${'title' | 'body'}`;
+  | `bagging.${BaggingMismatch['kind']}.${'title' | 'body'}`
+  | `staff.signIn.problem.${SignInProblem}`
+  | `coupon.problem.${CouponProblem}`
+  | `staff.price.reason.${PriceOverrideReason}`;
 
 /**
  * English, the reference catalogue: every other language has exactly these keys
@@ -229,6 +235,114 @@ export const en = {
   'receiptDoc.cancelled': 'CANCELLED',
   'receiptDoc.cancelledNote': 'This sale was cancelled. Nothing was charged.',
   'receiptDoc.reprint': 'REPRINT',
+  'staff.button': 'Staff',
+  'staff.signIn.title': 'Staff sign-in',
+  'staff.signIn.number': 'Assistant number',
+  'staff.signIn.pin': 'PIN',
+  'staff.signIn.submit': 'Sign in',
+  'staff.signIn.cancel': 'Cancel',
+  'staff.signIn.badgeHint': 'Or scan your staff badge.',
+  'staff.signIn.problem.unknown': 'Wrong assistant number or PIN.',
+  'staff.signIn.problem.wrongPin': 'Wrong assistant number or PIN.',
+  'staff.signIn.problem.lockedOut': 'Too many wrong PINs. Try again in {{minutes}} min.',
+  'staff.signIn.problem.inactive': 'This assistant cannot sign in here. Ask a supervisor.',
+  'staff.signIn.problem.unavailable': 'Sign-in is not available right now. Try again.',
+  'staff.panel.title': 'Assistant: {{name}}',
+  'staff.signOut': 'Sign out',
+  'staff.age.title': 'ID check: {{age}}+',
+  'staff.age.approve': 'ID checked, {{age}}+ OK',
+  'staff.age.refuse': 'Refuse, remove items',
+  'staff.bagging.title': 'Bagging area',
+  'staff.bagging.approve': 'Bagging area is right',
+  'staff.skipBagging.approve': 'Allow skip bagging',
+  'staff.parked.resume': 'Resume sale',
+  'staff.voidSale': 'Cancel whole sale',
+  'staff.lines.title': 'Basket',
+  'staff.lines.less': 'One less',
+  'staff.lines.more': 'One more',
+  'staff.lines.void': 'Remove line',
+  'staff.lines.price': 'Change price',
+  'staff.price.title': 'New price: {{name}}',
+  'staff.price.reason.damaged': 'Damaged',
+  'staff.price.reason.shelfPrice': 'Shelf price',
+  'staff.price.reason.other': 'Other',
+  'staff.price.confirm': 'Set price',
+  'staff.keyed.title': 'Enter barcode',
+  'staff.keyed.add': 'Add item',
+  'staff.tender.title': 'Take payment: {{due}} to pay',
+  'staff.tender.amount': 'Amount received',
+  'staff.tender.cash': 'Cash received',
+  'staff.tender.other': 'Other tender',
+  'staff.tender.change': 'Change to give: {{change}}',
+  'staff.lane.title': 'Lane',
+  'staff.lane.close': 'Close lane',
+  'staff.lane.closing': 'The lane closes after this sale.',
+  'staff.lane.open': 'Open lane',
+  'staff.lane.maintenance': 'Maintenance',
+  'staff.lane.endMaintenance': 'End maintenance',
+  'staff.suspend': 'Suspend sale, print slip',
+  'staff.keypad.clear': 'Clear',
+  'staff.keypad.back': 'Delete',
+  'staff.cancel': 'Cancel',
+
+  'payment.choose.title': 'How would you like to pay?',
+  'payment.choose.card': 'Card',
+  'payment.choose.cardHint': 'Bank card or phone',
+  'payment.choose.assistant': 'Cash or other',
+  'payment.choose.assistantHint': 'An assistant takes your payment',
+  'payment.paidSoFar': 'Paid so far',
+  'payment.atAssistant.title': 'An assistant is coming to take your payment',
+  'payment.atAssistant.body': 'Please wait here. You can still pay by card instead.',
+  'payment.atAssistant.back': 'Pay another way',
+  'notice.partialApproval.title': 'Part of the amount was paid',
+  'notice.partialApproval.body': 'Your card paid {{approved}}. {{due}} is left to pay.',
+
+  'age.pending': 'Some items have an age limit. An assistant will check your ID before you pay.',
+  'age.waiting.title': 'An assistant will check your ID',
+  'age.waiting.body': 'Please have your ID ready. You can pay as soon as it has been checked.',
+  'age.waiting.back': 'Back to my basket',
+
+  'bagging.skip': 'Too heavy to bag',
+  'bagging.skipNeedsAssistant.title': 'An assistant will check your items',
+  'bagging.skipNeedsAssistant.body': 'Several items are not in the bagging area. An assistant will have a quick look.',
+
+  'closed.title': 'This checkout is closed',
+  'closed.body': 'Please use another checkout.',
+  'maintenance.title': 'This checkout is being serviced',
+  'maintenance.body': 'Please use another checkout.',
+
+  'basket.savings': 'You save',
+  'basket.loyalty': 'Loyalty card {{card}}: member prices apply',
+  'coupon.line': 'Coupon: {{name}}',
+  'notice.couponRejected.title': 'This coupon cannot be used',
+  'coupon.problem.unknown': 'We do not know this coupon. Please ask an assistant.',
+  'coupon.problem.expired': 'This coupon has expired.',
+  'coupon.problem.notYetValid': 'This coupon is not valid yet.',
+  'coupon.problem.noMatchingItem': 'Scan the item this coupon is for first, then scan the coupon.',
+  'coupon.problem.alreadyUsed': 'This coupon is already in your basket.',
+  'coupon.problem.minimumSpend': 'This coupon needs a basket of at least {{amount}}.',
+  'coupon.problem.loyaltyOnly': 'Scan your loyalty card first to use this coupon.',
+  'notice.loyaltyAlreadyScanned.title': 'Your loyalty card is already scanned',
+  'notice.loyaltyAlreadyScanned.body': 'Nothing has changed: member prices already apply.',
+  'notice.suspendedSaleNotFound.title': 'This slip cannot be used',
+  'notice.suspendedSaleNotFound.body': 'The sale on this slip was already continued or is not known here. Please ask an assistant.',
+  'suspended.title': 'Your shopping is on hold',
+  'suspended.body': 'Take the slip. Scan it at any checkout of this store to carry on.',
+
+  'weighing.container': 'In a container?',
+  'weighing.container.none': 'No container',
+  'weighing.netWeight': 'Net weight {{weight}}',
+
+  'receiptDoc.cashPayment': 'Cash',
+  'receiptDoc.otherPayment': 'Other payment',
+  'receiptDoc.change': 'Change',
+  'receiptDoc.takenBy': 'Assistant',
+  'receiptDoc.priceChanged': 'Price changed, was {{price}}',
+  'receiptDoc.savings': 'YOU SAVED',
+  'receiptDoc.loyaltyCard': 'Loyalty card',
+  'receiptDoc.suspendedSlip': 'SALE ON HOLD',
+  'receiptDoc.suspendedHint': 'Scan this slip at any checkout to continue.',
+  'receiptDoc.keyed': 'Barcode keyed in',
 } as const satisfies Record<DomainKeys, string> & Record<string, string>;
 
 /** Plural categories of each language, as `Intl.PluralRules` (and so i18next) selects them. */

@@ -43,7 +43,7 @@ describe('lane configuration', () => {
         paymentTerminal: { driver: 'tcp', host: '127.0.0.1', port: 9100, timeoutSeconds: 120 },
       },
       log: { level: 'info' },
-      rules: { shopperRemovalLimitMinor: 500 },
+      rules: { shopperRemovalLimitMinor: 500, shopperSkipBaggingLimit: 2, shopperKeyedEntry: false, assistantIdleSeconds: 120 },
     });
   });
 

@@ -126,6 +126,7 @@ describe('a lane with every kind of device', () => {
     lane.bagging.setLoad(1234);
     await waitFor(() => view(lane).context.bagging?.pending.length === 0, 'the bananas bagged');
     await send(lane, { type: 'ui.pay' });
+    await send(lane, { type: 'ui.payByCard' });
     const receipt = await lane.printer.waitForReceipt(10_000);
     expect(receipt.text).toContain(formatWeight(1234, 'en'));
     expect(receipt.text).toMatch(/1[.,]72/);

@@ -91,6 +91,7 @@ describe('LaneRuntime', () => {
   async function sell(lane: TestLane, codes: readonly string[]): Promise<void> {
     for (const code of codes) lane.devices.scanner.emitScan(code);
     expect(await send(lane, { type: 'ui.pay' })).toEqual({ accepted: true });
+    await send(lane, { type: 'ui.payByCard' });
     lane.devices.paymentTerminal.approve();
     await waitForState(lane, 'receipt.done');
   }
@@ -252,6 +253,7 @@ describe('LaneRuntime', () => {
       const sale = lane.runtime.view.context.sale!;
       expect(sale.number).toBe(1);
       expect(await send(lane, { type: 'ui.pay' })).toEqual({ accepted: true });
+      await send(lane, { type: 'ui.payByCard' });
       expect(lane.runtime.view.state).toBe('payment.authorizing');
       expect(terminal.requests).toEqual([{ reference: `${sale.id}-P1`, amountMinor: 308, currency: 'EUR' }]);
       expect(lane.journal.outbox()).toEqual([]);
@@ -303,6 +305,7 @@ describe('LaneRuntime', () => {
       lane.devices.printer.failure = { reason: 'paperEnd', detail: 'paper end sensor', stage: 'status' };
       lane.devices.scanner.emitScan(showcase.coffee);
       await send(lane, { type: 'ui.pay' });
+      await send(lane, { type: 'ui.payByCard' });
       lane.devices.paymentTerminal.approve();
       await waitForState(lane, 'receipt.printFailed');
       expect(lane.runtime.view.context.receipt).toEqual({ status: 'failed', reason: 'paperEnd' });
@@ -347,8 +350,9 @@ describe('LaneRuntime', () => {
 
     it('re-attaches to the same payment reference after a crash during authorisation and completes the sale once', async () => {
       const before = await startLane();
-      before.devices.scanner.emitScan(showcase.vodka);
+      before.devices.scanner.emitScan(showcase.coffee);
       await send(before, { type: 'ui.pay' });
+      await send(before, { type: 'ui.payByCard' });
       expect(before.runtime.view.state).toBe('payment.authorizing');
       const [request] = before.devices.paymentTerminal.requests;
       expect(request).toBeDefined();
@@ -365,14 +369,14 @@ describe('LaneRuntime', () => {
       await waitForState(after, 'receipt.done');
       const outbox = after.journal.outbox();
       expect(outbox).toHaveLength(1);
-      expect(outbox[0]).toMatchObject({ saleNumber: 1, status: 'completed', totalMinor: 999 });
-      expect(outbox[0]!.sale.payments.map((payment) => payment.reference)).toEqual([request!.reference]);
+      expect(outbox[0]).toMatchObject({ saleNumber: 1, status: 'completed', totalMinor: 749 });
+      expect(outbox[0]!.sale.payments.map((payment) => (payment.tender === 'card' ? payment.reference : null))).toEqual([request!.reference]);
       expect(after.devices.printer.documents).toHaveLength(1);
     });
 
     it('quarantines a saved state it cannot restore and starts fresh, numbering on from the outbox', async () => {
       const before = await startLane();
-      await sell(before, [showcase.beer]);
+      await sell(before, [showcase.bread]);
       await before.runtime.stop();
       before.journal.close();
 
@@ -437,6 +441,8 @@ describe('LaneRuntime', () => {
 
       lane.devices.scanner.emitScan(showcase.milk);
       expect(await send(lane, { type: 'ui.pay' })).toEqual({ accepted: true });
+      expect(lane.runtime.view.state).toBe('payment.choosing');
+      expect(await send(lane, { type: 'ui.payByCard' })).toEqual({ accepted: true });
       expect(lane.runtime.view.state).toBe('payment.authorizing');
       expect(await send(lane, { type: 'ui.pay' })).toEqual({ accepted: false });
       expect(lane.devices.paymentTerminal.requests).toHaveLength(1);

@@ -90,11 +90,13 @@ describe('bagging area verification', () => {
     const lane = setupLane();
     lane.send(scan(milk, milkWeight));
     lane.send({ type: 'ui.pay' });
+    lane.send({ type: 'ui.payByCard' });
     expect(lane.state()).toBe('scanning.baggingMismatch');
     expect(lane.context().bagging?.mismatch).toEqual({ kind: 'notBagged', names: [milk.name] });
     lane.send(settled(1050));
     expect(lane.state()).toBe('scanning.ready');
     lane.send({ type: 'ui.pay' });
+    lane.send({ type: 'ui.payByCard' });
     expect(lane.state()).toBe('payment.authorizing');
   });
 
@@ -123,6 +125,7 @@ describe('bagging area verification', () => {
     lane.send(scan(milk, milkWeight));
     expect(lane.context().bagging ?? null).toBeNull();
     lane.send({ type: 'ui.pay' });
+    lane.send({ type: 'ui.payByCard' });
     expect(lane.state()).toBe('payment.authorizing');
   });
 });
@@ -141,6 +144,7 @@ describe('taking items off the basket', () => {
     expect(lane.context().bagging?.pending).toEqual([expect.objectContaining({ gtin: milk.gtin, removal: true })]);
     // Paying first: asked to take it out.
     lane.send({ type: 'ui.pay' });
+    lane.send({ type: 'ui.payByCard' });
     expect(lane.context().bagging?.mismatch).toEqual({ kind: 'notRemoved', names: [milk.name] });
     lane.send(settled(1041));
     expect(lane.state()).toBe('scanning.ready');

@@ -82,6 +82,7 @@ describe('checkout statechart', () => {
     lane.actor.send(item('04750001000016', 119));
     const pending = lane.payments.length;
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     lane.actor.send({ type: 'ui.setReceiptWanted', wanted: false });
     await flush();
     expect(lane.payments).toHaveLength(pending + 1);
@@ -111,6 +112,7 @@ describe('checkout statechart', () => {
     ]);
 
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     expect(lane.state()).toBe('payment.authorizing');
     await flush();
     expect(lane.payments).toEqual([{ reference: 'L01-abcd1234-000001-P1', amountMinor: 427, currency: 'EUR' }]);
@@ -132,6 +134,7 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send({ type: 'ui.start' });
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     expect(lane.state()).toBe('scanning.ready');
   });
 
@@ -165,6 +168,7 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     expect(lane.state()).toBe('payment.failed');
     expect(lane.context().payment?.failure).toMatchObject({ kind: 'declined', reason: 'insufficientFunds' });
@@ -186,11 +190,13 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     lane.actor.send({ type: 'ui.backToBasket' });
     expect(lane.state()).toBe('scanning.ready');
     lane.actor.send(item('04750001000023', 189));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     expect(lane.payments[1]).toMatchObject({ amountMinor: 308, reference: 'L01-abcd1234-000001-P2' });
   });
@@ -207,6 +213,7 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     expect(lane.state()).toBe('payment.failed');
     lane.actor.send({ type: 'ui.retryPayment' });
@@ -214,7 +221,7 @@ describe('checkout statechart', () => {
     expect(cancels).toEqual(['L01-abcd1234-000001-P1']);
     expect(lane.payments).toHaveLength(1);
     expect(lane.state()).toBe('receipt.done');
-    expect(lane.context().closedSale?.payments[0]?.authCode).toBe('LATE02');
+    expect(lane.context().closedSale?.payments[0]).toMatchObject({ authCode: 'LATE02' });
   });
 
   it('settles an unavailable attempt before going back to the basket', async () => {
@@ -225,6 +232,7 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     lane.actor.send({ type: 'ui.backToBasket' });
     await flush();
@@ -241,11 +249,12 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     lane.actor.send({ type: 'ui.cancelPayment' });
     expect(lane.state()).toBe('payment.cancelling');
     await flush();
     expect(lane.state()).toBe('receipt.done');
-    expect(lane.context().closedSale?.payments[0]?.authCode).toBe('LATE01');
+    expect(lane.context().closedSale?.payments[0]).toMatchObject({ authCode: 'LATE01' });
   });
 
   it('returns to the basket when the cancel succeeds, with a fresh reference next time', async () => {
@@ -254,11 +263,13 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     lane.actor.send({ type: 'ui.cancelPayment' });
     await flush();
     expect(lane.state()).toBe('scanning.paymentCancelled');
     lane.actor.send({ type: 'ui.dismiss' });
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     expect(lane.context().payment?.reference).toBe('L01-abcd1234-000001-P2');
   });
 
@@ -267,6 +278,7 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     expect(lane.state()).toBe('payment.failed');
     expect(lane.context().payment?.failure).toMatchObject({ kind: 'unavailable' });
@@ -278,6 +290,7 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     lane.actor.send(item('04750001000023', 189));
     expect(lane.state()).toBe('payment.authorizing');
     expect(lane.context().notice).toEqual({ kind: 'finishPaymentFirst' });
@@ -305,6 +318,7 @@ describe('checkout statechart', () => {
     lane.allReady();
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     expect(lane.state()).toBe('receipt.printFailed');
     expect(lane.context().receipt).toEqual({ status: 'failed', reason: 'paperEnd' });
@@ -322,6 +336,7 @@ describe('checkout statechart', () => {
     lane.actor.send({ type: 'ui.setLanguage', language: 'ru' });
     lane.actor.send(item('04750001000016', 119));
     lane.actor.send({ type: 'ui.pay' });
+    lane.actor.send({ type: 'ui.payByCard' });
     await flush();
     expect(lane.context().closedSale?.language).toBe('ru');
     lane.actor.send({ type: 'ui.finish' });
@@ -387,6 +402,7 @@ describe('checkout statechart', () => {
     first.allReady();
     first.actor.send(item('04750001000016', 119));
     first.actor.send({ type: 'ui.pay' });
+    first.actor.send({ type: 'ui.payByCard' });
     const saved = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
     first.actor.stop();
 
@@ -412,6 +428,7 @@ describe('checkout statechart', () => {
     first.allReady();
     first.actor.send(item('04750001000016', 119));
     first.actor.send({ type: 'ui.pay' });
+    first.actor.send({ type: 'ui.payByCard' });
     await flush();
     expect(first.state()).toBe('receipt.done');
     const saved = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { Option, type Command } from 'commander';
+import { AssistantDirectory, type AssistantRole } from '../assistants/assistantDirectory';
+import { ensureDemoAssistants } from '../assistants/demoAssistants';
+import { CatalogStore } from '../catalog/catalogStore';
+import { ensureDemoCatalog } from '../catalog/ensureDemoCatalog';
+import { defaultDemoDataDir } from './paths';
+
+/** One assistant as `store assistants list --json` prints it: never a hash. */
+export interface ListedAssistant {
+  readonly id: string;
+  readonly name: string;
+  readonly role: AssistantRole;
+  readonly active: boolean;
+  readonly hasBadge: boolean;
+}
+
+const demoCatalog = join(defaultDemoDataDir, 'catalog.sqlite');
+
+/**
+ * The demo catalogue is built (with its assistants) on first use, as `catalog find` does; another
+ * path must already be a catalogue, so a typo does not quietly start a new one.
+ */
+async function withDirectory<T>(path: string, use: (directory: AssistantDirectory) => T | Promise<T>): Promise<T> {
+  if (path === demoCatalog) ensureDemoCatalog(path);
+  else if (!existsSync(path)) throw new Error(`no catalogue at ${path}`);
+  const store = CatalogStore.open(path);
+  try {
+    if (path === demoCatalog) await ensureDemoAssistants(store.db);
+    return await use(new AssistantDirectory(store.db));
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The first line of stdin. A PIN never comes from argv, where `ps` shows it to every user; typed at a
+ * terminal it is not echoed.
+ */
+function readPin(input: NodeJS.ReadStream): Promise<string> {
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const lines = createInterface({ input, output: silent, terminal: Boolean(input.isTTY) });
+  if (input.isTTY) process.stderr.write('PIN: ');
+  return new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    lines.once('SIGINT', () => reject(new Error('cancelled')));
+    lines.once('close', () => reject(new Error('no PIN on stdin')));
+  }).finally(() => {
+    lines.close();
+    if (input.isTTY) process.stderr.write('\n');
+  });
+}
+
+export function registerStoreCommands(program: Command, setExitCode: (code: number) => void): void {
+  const store = program.command('store').description('store data kept in the lane’s catalogue');
+  const assistants = store.command('assistants').description('staff who may approve things at a lane, and how they sign in');
+  const catalogOption = () => new Option('--catalog <path>', 'catalogue database').default(demoCatalog, 'the demo store’s catalogue');
+
+  assistants
+    .command('add')
+    .description('add an assistant, or replace the one with this number; the PIN is read from stdin')
+    .requiredOption('--id <number>', 'assistant number, 1 to 10 digits')
+    .requiredOption('--name <name>', 'name shown at the lane')
+    .addOption(new Option('--role <role>', 'what they may approve').choices(['assistant', 'supervisor']).default('assistant'))
+    .option('--badge <code>', 'staff badge code, LW:A:… (none: the assistant types their number)')
+    .option('--pin-stdin', 'read the PIN (4 to 8 digits) from the first line of stdin')
+    .addOption(catalogOption())
+    .action(async (options: { id: string; name: string; role: AssistantRole; badge?: string; pinStdin?: boolean; catalog: string }) => {
+      if (!options.pinStdin) throw new Error('give the PIN on stdin with --pin-stdin (never in the command line, where ps shows it)');
+      const pin = await readPin(process.stdin);
+      await withDirectory(options.catalog, async (directory) => {
+        const existed = directory.list().some((assistant) => assistant.id === options.id);
+        await directory.upsert({ id: options.id, name: options.name, role: options.role, pin, badge: options.badge });
+        process.stdout.write(`${existed ? 'replaced' : 'added'} assistant ${options.id} (${options.name}, ${options.role}${options.badge ? ', badge' : ''})\n`);
+      });
+      setExitCode(0);
+    });
+
+  assistants
+    .command('list')
+    .description('everyone in the directory; exit status 1 when it is empty')
+    .option('--json', 'print a JSON array')
+    .addOption(catalogOption())
+    .action(async (options: { json?: boolean; catalog: string }) => {
+      const listed: ListedAssistant[] = await withDirectory(options.catalog, (directory) => directory.list());
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(listed)}\n`);
+      } else if (listed.length === 0) {
+        process.stdout.write('no assistants\n');
+      } else {
+        for (const assistant of listed) {
+          const notes = [assistant.role, assistant.active ? 'active' : 'disabled', assistant.hasBadge ? 'badge' : 'no badge'];
+          process.stdout.write(`${assistant.id.padEnd(10)}  ${assistant.name}  [${notes.join(', ')}]\n`);
+        }
+      }
+      setExitCode(listed.length > 0 ? 0 : 1);
+    });
+
+  for (const [name, active] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    assistants
+      .command(name)
+      .description(`${active ? 'let an assistant sign in again' : 'stop an assistant signing in (their record stays)'}; exit status 1 when there is no such assistant`)
+      .argument('<id>', 'assistant number')
+      .addOption(catalogOption())
+      .action(async (id: string, options: { catalog: string }) => {
+        const found = await withDirectory(options.catalog, (directory) => directory.setActive(id, active));
+        process.stdout.write(found ? `assistant ${id} ${name}d\n` : `no assistant ${id}\n`);
+        setExitCode(found ? 0 : 1);
+      });
+  }
+}

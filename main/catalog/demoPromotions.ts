@@ -48,9 +48,9 @@ export const demoPromotions: Promotion[] = [
 ];
 
 export const demoCouponCodes = {
-  coffee: 'LW-COUPON-COFFEE1',
-  tenPercent: 'LW-COUPON-10PCT',
-  expired: 'LW-COUPON-EXPIRED',
+  coffee: 'LW:C:COFFEE1',
+  tenPercent: 'LW:C:10PCT',
+  expired: 'LW:C:EXPIRED',
 } as const;
 
 export const demoCoupons: Coupon[] = [

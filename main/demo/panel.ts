@@ -5,6 +5,8 @@ import { getRestrictedTemplate, makeRestrictedBarcode, parseScannerText } from '
 import type { Logger } from '../../shared/log';
 import { demoSettings, produceGtin, showcase } from '../catalog/demoCatalog';
 import { demoDeliPrefix } from '../catalog/ensureDemoCatalog';
+import { demoCouponCodes } from '../catalog/demoPromotions';
+import { demoAssistants } from '../assistants/demoAssistants';
 import type { DemoLane } from './demoStore';
 import { scanAndBag } from './shopperHands';
 
@@ -21,6 +23,9 @@ export interface SampleScan {
   readonly bag?: boolean;
 }
 
+/** A demo shopper's loyalty card (Code 128, store prefix `LW:L:`). */
+export const demoLoyaltyCard = 'LW:L:2401000012345';
+
 export function demoSampleScans(): SampleScan[] {
   const template = getRestrictedTemplate(demoSettings.restrictedTemplate ?? 'sweden')!;
   return [
@@ -36,6 +41,12 @@ export function demoSampleScans(): SampleScan[] {
     { label: 'Digital Link QR: coffee', bag: true, code: `]Q3https://id.gs1.org/01/${showcase.coffee.padStart(14, '0')}` },
     { label: 'Not in the catalogue', code: '4006381333931' },
     { label: 'Wrong check digit', code: '4750001000017' },
+    { label: 'Vodka (18+, €9.99: only an assistant may remove it)', bag: true, code: showcase.vodka },
+    { label: 'Coupon: €1.00 off coffee', code: `]C0${demoCouponCodes.coffee}` },
+    { label: 'Coupon: 10% off from €10.00', code: `]C0${demoCouponCodes.tenPercent}` },
+    { label: 'Coupon: expired', code: `]C0${demoCouponCodes.expired}` },
+    { label: 'Loyalty card', code: `]C0${demoLoyaltyCard}` },
+    { label: `Staff badge: ${demoAssistants[0].name} (PIN ${demoAssistants[0].pin})`, code: `]C0${demoAssistants[0].badge}` },
   ];
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { learnWeight, weightProfileSchema, type WeightProfile } from '../../shared/checkout/bagging';
 import type { AssistantAction, BaggingObservation, Sale } from '../../shared/checkout/sale';
-import { saleTotalMinor } from '../../shared/checkout/sale';
+import { saleTotal } from '../../shared/checkout/pricing';
 import { openDatabase, type Db } from '../db/database';
 import { journalMigrations } from './migrations';
 
@@ -89,7 +89,7 @@ export class Journal {
       if (entry.snapshot !== undefined) this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
       const sale = entry.closedSale;
       if (sale && sale.status !== 'open') {
-        const inserted = this.#insertOutbox.run(sale.id, sale.number, sale.status, saleTotalMinor(sale.lines), sale.closedAt ?? entry.at, JSON.stringify(sale)).changes > 0;
+        const inserted = this.#insertOutbox.run(sale.id, sale.number, sale.status, saleTotal(sale), sale.closedAt ?? entry.at, JSON.stringify(sale)).changes > 0;
         // Learned once per sale (the outbox row is the "once"), and only from sales that completed.
         if (inserted && sale.status === 'completed') this.#learnWeights(sale, entry.at);
       }

@@ -6,7 +6,9 @@ import { assistantCommandEvent, type CheckoutEvent, type HelpRequest, type SignI
 import type { AssistantRef } from '../../shared/checkout/sale';
 import { classifyStoreCode } from '../../shared/barcode/storeCodes';
 import { checkoutMachine, isRestorableSnapshot, type LaneInfo, type PrintResult } from '../../shared/checkout/machine';
-import { itemCount, priceScan, saleTotalMinor, type ScanOutcome } from '../../shared/checkout/sale';
+import { itemCount, priceScan, type ScanOutcome } from '../../shared/checkout/sale';
+import { isActive, type Promotion } from '../../shared/checkout/promotions';
+import { priceSale, saleTotal } from '../../shared/checkout/pricing';
 import { baggingExpectation } from '../../shared/checkout/bagging';
 import { laneLightFor, type LaneLightIndication } from '../../shared/checkout/laneLight';
 import { Emitter, type Disposable } from '../../shared/event';
@@ -76,6 +78,7 @@ export class LaneRuntime {
   #laneLight: LaneLightIndication | undefined;
   readonly #recentEvents: string[] = [];
   #lastAuditSeq = 0;
+  #promotions: { readonly revision: string; readonly all: Promotion[] } | undefined;
   #assistantIdleTimer: NodeJS.Timeout | undefined;
   readonly #discarded = new DiscardedInputBatcher((role, count, reason) => this.#send({ type: 'device.inputDiscarded', role, count, reason }));
 
@@ -174,8 +177,33 @@ export class LaneRuntime {
     this.#assistantIdleTimer.unref?.();
   }
 
+  /** The catalogue's offers on an item, active now; read once per catalogue change. */
+  #offersFor(gtin: string): Promotion[] {
+    const revision = this.#options.catalog.revision();
+    if (this.#promotions?.revision !== revision) {
+      let all: Promotion[] = [];
+      try {
+        all = this.#options.catalog.promotions();
+      } catch (error) {
+        // Offers are a bonus: without them the lane still sells at catalogue prices.
+        this.#log.error({ error: String(error) }, 'promotions could not be read; selling at catalogue prices');
+      }
+      this.#promotions = { revision, all };
+    }
+    const now = Date.now();
+    return this.#promotions.all.filter((promotion) => promotion.gtins.includes(gtin) && isActive(promotion, now));
+  }
+
+  #withOffers(outcome: ScanOutcome): ScanOutcome {
+    if (outcome.kind !== 'item' && outcome.kind !== 'needsWeighing') return outcome;
+    const gtin = outcome.kind === 'item' ? outcome.line.gtin : outcome.gtin;
+    const promotions = this.#offersFor(gtin);
+    return promotions.length > 0 ? { ...outcome, promotions } : outcome;
+  }
+
   /** What the bagging area should gain for this item, from what the lane has learned it weighs. */
   #withBaggingExpectation(outcome: ScanOutcome): ScanOutcome {
+    outcome = this.#withOffers(outcome);
     if (outcome.kind !== 'item' || !this.#options.devices.baggingScale) return outcome;
     let profile;
     try {
@@ -381,6 +409,21 @@ export class LaneRuntime {
       this.#send({ type: 'assistant.badgeScanned', assistantId });
       return;
     }
+    if (code.kind === 'coupon') {
+      let coupon;
+      try {
+        coupon = this.#options.catalog.coupon(code.value);
+      } catch (error) {
+        this.#log.error({ error: String(error) }, 'coupon lookup failed');
+      }
+      if (!coupon) this.#log.info({ code: code.value }, 'coupon not known to the catalogue');
+      this.#send({ type: 'coupon.scanned', code: code.value, coupon });
+      return;
+    }
+    if (code.kind === 'loyaltyCard') {
+      this.#send({ type: 'loyalty.scanned', card: code.value });
+      return;
+    }
     this.#log.info({ kind: code.kind }, 'store code scanned; not handled at this lane yet');
   }
 
@@ -442,7 +485,7 @@ export class LaneRuntime {
     }
     if (closedSale) {
       this.#lastOutboxedSaleId = closedSale.id;
-      this.#log.info({ saleId: closedSale.id, number: closedSale.number, status: closedSale.status, totalMinor: saleTotalMinor(closedSale.lines) }, 'sale closed');
+      this.#log.info({ saleId: closedSale.id, number: closedSale.number, status: closedSale.status, totalMinor: saleTotal(closedSale) }, 'sale closed');
     }
     if (unchanged) return;
     const committedAt = preciseNow();
@@ -450,12 +493,16 @@ export class LaneRuntime {
     const trace = this.#pendingTrace && event.type === 'scanner.scanned' ? this.#pendingTrace : undefined;
     if (trace) this.#pendingTrace = undefined;
     const lines = context.sale?.lines ?? [];
+    const price = context.sale ? priceSale(context.sale) : undefined;
     this.#view = {
       // The journal's sequence number: it keeps rising across restarts, so a screen never mistakes a new view for a stale one.
       version: seq,
       state,
       context,
-      totalMinor: saleTotalMinor(lines),
+      totalMinor: price?.totalMinor ?? 0,
+      subtotalMinor: price?.subtotalMinor ?? 0,
+      savingsMinor: price?.savingsMinor ?? 0,
+      discounts: price?.discounts ?? [],
       itemCount: itemCount(lines),
       trace: trace ? { ...trace, committedAt, publishedAt: preciseNow() } : undefined,
     };

@@ -1,4 +1,5 @@
 import type { CheckoutContext } from '../checkout/machine';
+import type { Discount } from '../checkout/promotions';
 
 /**
  * When each stage of one scan happened (epoch milliseconds, sub-millisecond precision),
@@ -25,7 +26,12 @@ export interface LaneView {
   /** The statechart's state as a dotted path of its active leaf, e.g. `scanning.ready`. */
   readonly state: string;
   readonly context: CheckoutContext;
+  /** What the open sale costs after promotions, coupons and the loyalty card (0 without a sale). */
   readonly totalMinor: number;
+  /** The line prices before discounts, what the discounts take off, and each discount (pricing.ts). */
+  readonly subtotalMinor?: number;
+  readonly savingsMinor?: number;
+  readonly discounts?: readonly Discount[];
   readonly itemCount: number;
   /** Present when this change came from a scan. */
   readonly trace?: ScanTrace | undefined;

@@ -3,7 +3,8 @@ import { expectPiecesBagged, expectPiecesRemoved, piecesOf } from './basketChang
 import type { CheckoutContext, NumberedAssistantAction } from './context';
 import type { AssistantCommandEvent, Authority } from './events';
 import { baggingExpectation } from './bagging';
-import { overrideLinePrice, paidMinor, requiredAge, saleTotalMinor, setLineQuantity, type AssistantAction, type PaymentRecord, type Sale } from './sale';
+import { amountDueMinor } from './pricing';
+import { overrideLinePrice, requiredAge, setLineQuantity, type AssistantAction, type PaymentRecord, type Sale } from './sale';
 
 /**
  * What an assistant's commands do to the checkout's data: pure updates the statechart's
@@ -91,10 +92,6 @@ export function skipBagging(context: CheckoutContext, authority?: Authority): Up
 /** How many items are waiting to go into the bagging area (a skip would count these). */
 export function itemsWaitingToBag(context: CheckoutContext): number {
   return context.bagging?.pending.filter((item) => !item.removal && item.gtin !== null).length ?? 0;
-}
-
-export function amountDueMinor(sale: Sale): number {
-  return Math.max(0, saleTotalMinor(sale.lines) - paidMinor(sale));
 }
 
 /** Cash (or another tender) the assistant took: what went to the sale, and the change given back. */

@@ -6,7 +6,7 @@ import type { BaggingArea } from './baggingArea';
 import type { HelpRequest, SignInProblem } from './events';
 import type { AssistantAction, AssistantRef, Sale } from './sale';
 import type { WeighableItem } from './weighing';
-import type { CouponProblem } from './promotions';
+import type { CouponProblem, Promotion } from './promotions';
 
 /**
  * What the checkout statechart remembers (its context) and the values it hands to the
@@ -38,6 +38,8 @@ export interface LaneInfo {
 export interface Weighing {
   readonly code: string;
   readonly item: WeighableItem;
+  /** The item's offers (a price per kg off), kept until it is added. */
+  readonly promotions?: readonly Promotion[] | undefined;
 }
 
 /** A message the shopper must see and dismiss (or that goes away with the next scan). */

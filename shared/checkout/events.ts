@@ -3,6 +3,7 @@ import type { Language } from '../i18n/languages';
 import type { PaymentPrompt } from '../payment';
 import type { ScaleReading } from '../scale';
 import type { AssistantRef, ApprovalSource, PriceOverrideReason, ScanOutcome } from './sale';
+import type { Coupon } from './promotions';
 
 /**
  * Every event the checkout statechart accepts, dot-namespaced by who sends it.
@@ -143,7 +144,11 @@ export type LaneEvent =
   | { readonly type: 'lane.restored' }
   /** An item chosen in the lookup, priced by the runtime like a scan. */
   | { readonly type: 'lookup.chosen'; readonly code: string; readonly outcome: ScanOutcome }
-  | { readonly type: 'help.requested'; readonly request: HelpRequest };
+  | { readonly type: 'help.requested'; readonly request: HelpRequest }
+  /** A coupon was scanned; `coupon` is the catalogue's definition, absent when the store does not know the code. */
+  | { readonly type: 'coupon.scanned'; readonly code: string; readonly coupon?: Coupon | undefined }
+  /** The shopper's loyalty card was scanned. */
+  | { readonly type: 'loyalty.scanned'; readonly card: string };
 
 export type CheckoutEvent = UiEvent | DeviceEvent | LaneEvent | AssistantEvent;
 

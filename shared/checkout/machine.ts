@@ -2,12 +2,13 @@ import { and, assign, fromPromise, not, setup } from 'xstate';
 import { isUsable, type DeviceRole, type DeviceStatus } from '../devices';
 import type { PaymentOutcome, PaymentRequest } from '../payment';
 import type { CheckoutEvent } from './events';
-import { addLine, ageCheckPending, onePieceMinor, removeOnePiece, saleId, saleTotalMinor, type Sale } from './sale';
+import { addLine, ageCheckPending, onePieceMinor, removeOnePiece, saleId, type Sale } from './sale';
 import { defaultMinimumWeightGrams, isStableZero, weighedLine, weighingStatus } from './weighing';
 import { baggingExpectation, ownBagExpectation, weighedExpectation } from './bagging';
 import { checkBaggedBeforePayment, expectBagging, settleBagging, startBaggingArea } from './baggingArea';
 import { baggingScaleWorks, expectPiecesBagged, expectPiecesRemoved } from './basketChanges';
 import * as assistance from './assistance';
+import { amountDueMinor, couponProblem, saleTotal, withPromotions } from './pricing';
 import type { CheckoutContext, CheckoutInput, Notice, PaymentAttempt, PrintRequest, PrintResult, ReceiptState, Weighing } from './context';
 
 // The data model lives in context.ts; importers of the statechart get its types from here too.
@@ -67,6 +68,16 @@ const enterItem = [
   { guard: and(['scannedNeedsWeighing', 'scaleUsable']), target: '#checkout.scanning.weighing', actions: 'startWeighing' },
   { guard: 'scannedNeedsWeighing', target: '#checkout.scanning.needsWeighing', actions: 'noteScanProblem' },
   { target: '#checkout.scanning.rejectedBarcode', actions: 'noteScanProblem' },
+] as const;
+
+/** A coupon or a loyalty card scanned: into the sale (started if need be), or a notice saying why not. */
+const enterCoupon = [
+  { guard: 'couponAcceptable', target: '#checkout.scanning.ready', actions: 'addCoupon' },
+  { target: '#checkout.scanning.couponRejected', actions: 'noteCouponRejected' },
+] as const;
+const enterLoyaltyCard = [
+  { guard: 'loyaltyCardKnown', target: '#checkout.scanning.loyaltyAlreadyScanned', actions: 'noteLoyaltyAlreadyScanned' },
+  { target: '#checkout.scanning.ready', actions: 'addLoyaltyCard' },
 ] as const;
 
 /** Transitions every payment step shares, once the terminal has answered. */
@@ -156,8 +167,8 @@ export const checkoutMachine = setup({
     basketHasItems: ({ context }) => (context.sale?.lines.length ?? 0) > 0,
     basketEmpty: ({ context }) => (context.sale?.lines.length ?? 0) === 0,
     approved: (_, outcome: PaymentOutcome) => outcome.kind === 'approved',
-    approvedInFull: ({ context }, outcome: PaymentOutcome) => outcome.kind === 'approved' && context.sale !== null && outcome.amountMinor >= assistance.amountDueMinor(context.sale),
-    paidInFull: ({ context }) => context.sale !== null && context.sale.lines.length > 0 && assistance.amountDueMinor(context.sale) === 0,
+    approvedInFull: ({ context }, outcome: PaymentOutcome) => outcome.kind === 'approved' && context.sale !== null && outcome.amountMinor >= amountDueMinor(context.sale),
+    paidInFull: ({ context }) => context.sale !== null && context.sale.lines.length > 0 && amountDueMinor(context.sale) === 0,
     hasPayments: ({ context }) => (context.sale?.payments.length ?? 0) > 0,
     ageCheckPending: ({ context }) => ageCheckPending(context.sale),
     closeRequested: ({ context }) => context.closeAfterSale === true,
@@ -169,6 +180,8 @@ export const checkoutMachine = setup({
     signInPadClosed: ({ context }) => !context.signIn && !context.assistant,
     noAssistantSignedIn: ({ context }) => !context.assistant,
     notBaggedAtPay: ({ context }) => context.bagging?.mismatch?.kind === 'notBagged',
+    couponAcceptable: ({ context, event }) => event.type === 'coupon.scanned' && couponProblem(context.sale, event.coupon, Date.now()) === null,
+    loyaltyCardKnown: ({ context }) => context.sale?.loyalty !== undefined,
     /** Nobody knows whether the card was charged (no answer, or the terminal went away mid-way). */
     chargeUnknown: ({ context }) => context.payment?.failure?.kind === 'timedOut' || context.payment?.failure?.kind === 'unavailable',
     cancelled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled',
@@ -199,7 +212,7 @@ export const checkoutMachine = setup({
       const keyedBy = event.type === 'scanner.scanned' ? event.keyedBy : undefined;
       const line = { ...event.outcome.line, bagging: expectation, ...(keyedBy ? { keyed: true } : {}) };
       const bagging = expectPiecesBagged(context, context.bagging, line, expectation);
-      const sale = addLine(started.sale, line);
+      const sale = withPromotions(addLine(started.sale, line), event.outcome.promotions);
       // A barcode typed in by an assistant is their say-so: audited like any staff action.
       const audit = keyedBy && keyedBy !== 'shopper' ? assistance.audited({ ...context, sale }, { by: keyedBy, via: 'lane' }, 'keyedBarcode', { gtin: line.gtin }) : { sale };
       return { ...started, ...audit, notice: null, weighing: null, bagging };
@@ -230,7 +243,7 @@ export const checkoutMachine = setup({
     }),
     startWeighing: assign({
       weighing: ({ context, event }): Weighing | null =>
-        isItemEntry(event) && event.outcome.kind === 'needsWeighing' ? { code: event.code, item: event.outcome.item } : context.weighing,
+        isItemEntry(event) && event.outcome.kind === 'needsWeighing' ? { code: event.code, item: event.outcome.item, promotions: event.outcome.promotions } : context.weighing,
       notice: null,
     }),
     /** The scale went away mid-weighing: the item goes to an assistant, as without a scale. */
@@ -275,7 +288,7 @@ export const checkoutMachine = setup({
       const expectation = weighedExpectation(status.grams);
       const line = { ...weighedLine(context.weighing.item, status.grams, status.priceMinor), bagging: expectation };
       const bagging = expectPiecesBagged(context, context.bagging, line, expectation);
-      return { ...started, sale: addLine(started.sale, line), weighing: null, zeroSeen: false, notice: null, bagging };
+      return { ...started, sale: withPromotions(addLine(started.sale, line), context.weighing.promotions), weighing: null, zeroSeen: false, notice: null, bagging };
     }),
     noteFinishPaymentFirst: assign({ notice: (): Notice => ({ kind: 'finishPaymentFirst' }) }),
     clearNotice: assign({ notice: null }),
@@ -300,7 +313,7 @@ export const checkoutMachine = setup({
       payment: ({ context }): PaymentAttempt => {
         const attempt = (context.payment?.attempt ?? 0) + 1;
         const sale = context.sale!;
-        return { attempt, reference: `${sale.id}-P${attempt}`, amountMinor: assistance.amountDueMinor(sale) };
+        return { attempt, reference: `${sale.id}-P${attempt}`, amountMinor: amountDueMinor(sale) };
       },
       notice: null,
     }),
@@ -326,7 +339,7 @@ export const checkoutMachine = setup({
     notePartialApproval: assign(({ context }) => {
       const last = context.sale?.payments.at(-1);
       if (!context.sale || !last) return {};
-      return { notice: { kind: 'partialApproval', approvedMinor: last.amountMinor, dueMinor: assistance.amountDueMinor(context.sale) } as Notice, payment: null };
+      return { notice: { kind: 'partialApproval', approvedMinor: last.amountMinor, dueMinor: amountDueMinor(context.sale) } as Notice, payment: null };
     }),
     completeSale: assign(({ context }) => {
       const sale = context.sale!;
@@ -334,6 +347,24 @@ export const checkoutMachine = setup({
       // Paid: the shopper takes the bags away now, which the bagging area must not mind.
       return { sale: null, closedSale: completed, payment: null, notice: null, bagging: null, receipt: { status: 'printing' } as ReceiptState };
     }),
+    addCoupon: assign(({ context, event }) => {
+      if (event.type !== 'coupon.scanned' || !event.coupon) return {};
+      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      return { ...started, sale: { ...started.sale, coupons: [...(started.sale.coupons ?? []), event.coupon] }, notice: null };
+    }),
+    noteCouponRejected: assign({
+      notice: ({ context, event }): Notice | null => {
+        if (event.type !== 'coupon.scanned') return context.notice;
+        const reason = couponProblem(context.sale, event.coupon, Date.now()) ?? 'unknown';
+        return { kind: 'couponRejected', reason, minimumSpendMinor: reason === 'minimumSpend' ? event.coupon?.minimumSpendMinor : undefined };
+      },
+    }),
+    addLoyaltyCard: assign(({ context, event }) => {
+      if (event.type !== 'loyalty.scanned') return {};
+      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      return { ...started, sale: { ...started.sale, loyalty: { card: event.card } }, notice: null };
+    }),
+    noteLoyaltyAlreadyScanned: assign({ notice: (): Notice => ({ kind: 'loyaltyAlreadyScanned' }) }),
     // Staff: signing in and out, and what only an assistant may do (updates in assistance.ts).
     openSignIn: assign({ signIn: () => ({}) }),
     closeSignIn: assign({ signIn: null }),
@@ -369,7 +400,7 @@ export const checkoutMachine = setup({
     /** The whole sale cancelled by an assistant: recorded as a cancelled sale with who did it. */
     voidSale: assign(({ context, event }) => {
       if (event.type !== 'assistant.voidSale' || !context.sale) return {};
-      const { sale, lastAssistantAction } = assistance.audited(context, event, 'voidSale', { lines: context.sale.lines.length, totalMinor: saleTotalMinor(context.sale.lines) });
+      const { sale, lastAssistantAction } = assistance.audited(context, event, 'voidSale', { lines: context.sale.lines.length, totalMinor: saleTotal(context.sale) });
       return { closedSale: { ...sale!, status: 'cancelled' as const, closedAt: Date.now(), language: context.language }, sale: null, lastAssistantAction };
     }),
     markPrinting: assign({ receipt: (): ReceiptState => ({ status: 'printing' }) }),
@@ -429,6 +460,8 @@ export const checkoutMachine = setup({
       on: {
         'ui.start': 'scanning',
         'scanner.scanned': enterItem,
+        'coupon.scanned': enterCoupon,
+        'loyalty.scanned': enterLoyaltyCard,
         'ui.openLookup': 'scanning.lookup',
         'assistant.startMaintenance': { target: 'maintenance', actions: 'startMaintenance' },
       },
@@ -463,6 +496,8 @@ export const checkoutMachine = setup({
       on: {
         'scanner.scanned': enterItem,
         'lookup.chosen': enterItem,
+        'coupon.scanned': enterCoupon,
+        'loyalty.scanned': enterLoyaltyCard,
         'ui.openLookup': '.lookup',
         'baggingScale.settled': [
           { guard: 'settleCausesMismatch', target: '.baggingMismatch', actions: ['recordBaggingArea', 'settleBaggingArea'] },
@@ -524,6 +559,8 @@ export const checkoutMachine = setup({
             // Nothing is added while the area is wrong: the next item would be judged against a wrong baseline.
             'scanner.scanned': {},
             'lookup.chosen': {},
+            'coupon.scanned': {},
+            'loyalty.scanned': {},
             'ui.openLookup': {},
             'baggingScale.settled': [
               { guard: 'settleResolvesMismatch', target: 'ready', actions: ['recordBaggingArea', 'settleBaggingArea'] },
@@ -557,6 +594,8 @@ export const checkoutMachine = setup({
           },
         },
         unknownItem: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        couponRejected: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        loyaltyAlreadyScanned: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         rejectedBarcode: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         needsWeighing: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         /** The shopper tried to take off an item only an assistant may (store rule); Help calls one. */
@@ -591,6 +630,8 @@ export const checkoutMachine = setup({
       on: {
         'ui.dismiss': 'scanning.ready',
         'scanner.scanned': enterItem,
+        'coupon.scanned': enterCoupon,
+        'loyalty.scanned': enterLoyaltyCard,
         'ui.cancelSale': 'scanning.confirmingCancel',
         'assistant.resumeSale': { target: 'scanning.ready', actions: 'resumeSale' },
         'assistant.voidSale': { guard: not('hasPayments'), target: 'idle', actions: 'voidSale' },
@@ -603,6 +644,8 @@ export const checkoutMachine = setup({
       on: {
         // Scans during payment are not added: the amount is already on the terminal.
         'scanner.scanned': { actions: 'noteFinishPaymentFirst' },
+        'coupon.scanned': { actions: 'noteFinishPaymentFirst' },
+        'loyalty.scanned': { actions: 'noteFinishPaymentFirst' },
         'ui.setReceiptWanted': { actions: 'setReceiptWanted' },
         'ui.dismiss': { actions: 'clearNotice' },
         // Items lifted out mid-payment and put back, or the assistant saw it was fine.

@@ -3,6 +3,7 @@ import type { LocalizedText, Language } from '../i18n/languages';
 import { priceForWeight } from '../money';
 import type { BaggingExpectation } from './bagging';
 import type { WeighableItem } from './weighing';
+import type { Coupon, Promotion } from './promotions';
 
 /** How a line's price was reached. */
 export type LinePricing =
@@ -129,6 +130,12 @@ export interface Sale {
   readonly skippedBagging?: number | undefined;
   /** Everything an assistant did in this sale. */
   readonly assistantActions?: readonly AssistantAction[] | undefined;
+  /** The catalogue's offers for the items scanned (as they were at the scan), for pricing the sale (pricing.ts). */
+  readonly promotions?: readonly Promotion[] | undefined;
+  /** Coupons the shopper scanned, as the catalogue defined them at the scan. */
+  readonly coupons?: readonly Coupon[] | undefined;
+  /** The shopper's loyalty card, once scanned (member prices apply). */
+  readonly loyalty?: { readonly card: string } | undefined;
 }
 
 export interface BaggingObservation {
@@ -184,11 +191,12 @@ export interface VatBreakdownRow {
  * VAT per rate, for prices that include VAT (EU retail). VAT is computed once per rate
  * on the rate's gross total, rounded half up, so the rows add up to the receipt total.
  */
-export function vatBreakdown(lines: readonly BasketLine[]): VatBreakdownRow[] {
+export function vatBreakdown(lines: readonly BasketLine[], lineTotals?: ReadonlyMap<number, number>): VatBreakdownRow[] {
   const byClass = new Map<string, { rateBp: number; grossMinor: number }>();
   for (const line of lines) {
     const row = byClass.get(line.vatClass) ?? { rateBp: line.vatRateBp, grossMinor: 0 };
-    row.grossMinor += line.priceMinor;
+    // After discounts when given: VAT is due on what the shopper actually pays.
+    row.grossMinor += lineTotals?.get(line.lineId) ?? line.priceMinor;
     byClass.set(line.vatClass, row);
   }
   return [...byClass.entries()]
@@ -202,9 +210,15 @@ export function vatBreakdown(lines: readonly BasketLine[]): VatBreakdownRow[] {
 /** What a scan amounts to, once decoded and looked up. The statechart decides what happens next. */
 export type ScanOutcome =
   /** `bagging`: what the bagging area should gain when it is put down (from the lane's learned weights). */
-  | { readonly kind: 'item'; readonly line: NewLine; readonly bagging?: BaggingExpectation | undefined }
+  | {
+      readonly kind: 'item';
+      readonly line: NewLine;
+      readonly bagging?: BaggingExpectation | undefined;
+      /** The catalogue's offers on this item, active at the scan (attached by the lane). */
+      readonly promotions?: readonly Promotion[] | undefined;
+    }
   /** A weighed item without a weight in its code: it goes on the scale (or to an assistant). */
-  | { readonly kind: 'needsWeighing'; readonly gtin: string; readonly name: LocalizedText; readonly item: WeighableItem }
+  | { readonly kind: 'needsWeighing'; readonly gtin: string; readonly name: LocalizedText; readonly item: WeighableItem; readonly promotions?: readonly Promotion[] | undefined }
   | { readonly kind: 'unknownItem'; readonly gtin: string }
   | { readonly kind: 'rejected'; readonly reason: string };
 

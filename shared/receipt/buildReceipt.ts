@@ -1,5 +1,6 @@
 import type { LaneInfo } from '../checkout/machine';
-import { itemCount, saleTotalMinor, vatBreakdown, type BasketLine, type PaymentRecord, type Sale } from '../checkout/sale';
+import { itemCount, vatBreakdown, type BasketLine, type PaymentRecord, type Sale } from '../checkout/sale';
+import { priceSale } from '../checkout/pricing';
 import { createTranslator, formatVatRate, formatWeight, type Translator } from '../i18n';
 import { localized, type Language } from '../i18n/languages';
 import { formatMoney } from '../money';
@@ -40,14 +41,21 @@ export function buildReceiptDocument(sale: Sale, lane: LaneInfo, options: Receip
 
   for (const line of sale.lines) blocks.push(...lineBlocks(line, tr, money));
 
-  const totalMinor = saleTotalMinor(sale.lines);
+  const price = priceSale(sale);
+  blocks.push({ kind: 'rule' });
+  if (price.discounts.length > 0) {
+    blocks.push({ kind: 'row', left: t('receiptDoc.subtotal'), right: money(price.subtotalMinor) });
+    for (const discount of price.discounts) blocks.push({ kind: 'row', left: localized(discount.name, tr.language), right: money(-discount.amountMinor) });
+  }
   blocks.push(
-    { kind: 'rule' },
-    { kind: 'row', left: t('receiptDoc.total'), right: money(totalMinor), bold: true },
+    { kind: 'row', left: t('receiptDoc.total'), right: money(price.totalMinor), bold: true },
     { kind: 'text', text: t('basket.itemCount', { count: itemCount(sale.lines) }) },
   );
+  if (price.savingsMinor > 0) blocks.push({ kind: 'row', left: t('receiptDoc.savings'), right: money(price.savingsMinor), bold: true });
+  if (sale.loyalty) blocks.push({ kind: 'row', left: t('receiptDoc.loyaltyCard'), right: maskCard(sale.loyalty.card) });
 
-  const vat = vatBreakdown(sale.lines);
+  // VAT on what was paid: each rate's lines after their share of the discounts.
+  const vat = vatBreakdown(sale.lines, price.lineTotals);
   if (vat.length > 0) {
     blocks.push({ kind: 'feed', lines: 1 }, { kind: 'text', text: t('receiptDoc.vatIncluded') });
     let vatTotal = 0;
@@ -81,7 +89,14 @@ function lineBlocks(line: BasketLine, tr: Translator, money: (minor: number) => 
   const blocks: ReceiptBlock[] = [{ kind: 'row', left: localized(line.name, tr.language), right: money(line.priceMinor) }];
   const detail = lineDetail(line, tr.language, t, money);
   if (detail) blocks.push({ kind: 'text', text: `  ${detail}` });
+  if (line.priceOverride) blocks.push({ kind: 'text', text: `  ${t('receiptDoc.priceChanged', { price: money(line.priceOverride.originalMinor) })}` });
+  if (line.keyed) blocks.push({ kind: 'text', text: `  ${t('receiptDoc.keyed')}` });
   return blocks;
+}
+
+/** A loyalty card as printed and shown: the last four characters, the rest hidden. */
+export function maskCard(card: string): string {
+  return card.length <= 4 ? card : `**** ${card.slice(-4)}`;
 }
 
 /**

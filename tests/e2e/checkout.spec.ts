@@ -44,7 +44,9 @@ test.describe('one lane, end to end over real serial lines', () => {
     await lane.scanner.scan(showcase.chocolate);
     await expect(page.getByTestId('basket-line')).toHaveCount(2);
     await expect(page.getByTestId('basket-line').first()).toContainText('Молоко 2,5% 1 л');
-    await expect(page.getByTestId('basket-total')).toHaveText(/3,48\s€/);
+    // 1,19 + 2,29, less the chocolate's demo offer (20 %: 0,46).
+    await expect(page.getByTestId('basket-total')).toHaveText(/3,02\s€/);
+    await expect(page.getByTestId('discount-line')).toContainText('Тёмный шоколад со скидкой 20%');
     await shot('basket-ru');
     await page.getByTestId('pay').click();
     await page.getByTestId('pay-card').click();

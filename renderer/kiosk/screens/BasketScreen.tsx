@@ -4,7 +4,7 @@ import { itemsWaitingToBag } from '../../../shared/checkout/assistance';
 import { ageCheckPending, type BasketLine } from '../../../shared/checkout/sale';
 import type { LocalizedText } from '../../../shared/i18n/languages';
 import { localized } from '../../../shared/i18n/languages';
-import { lineDetail } from '../../../shared/receipt/buildReceipt';
+import { lineDetail, maskCard } from '../../../shared/receipt/buildReceipt';
 import { Button, type Send } from '../components';
 import { BagHint } from '../howToHints';
 import { MinusIcon, ScanIcon } from '../icons';
@@ -36,7 +36,19 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
             {lines.map((line) => (
               <BasketRow key={line.lineId} line={line} currency={currency} onRemove={view.state === 'scanning.ready' ? () => send({ type: 'ui.removeLine', lineId: line.lineId }) : undefined} />
             ))}
+            {/* Offers and coupons under the items, as on the receipt: what each takes off. */}
+            {(view.discounts ?? []).map((discount) => (
+              <li key={`${discount.source}-${discount.id}`} className="line line--discount" data-testid="discount-line" data-source={discount.source}>
+                <span className="line__name">{discount.source === 'coupon' ? t('coupon.line', { name: localized(discount.name, language) }) : localized(discount.name, language)}</span>
+                <span className="line__price">{money(-discount.amountMinor, currency)}</span>
+              </li>
+            ))}
           </ol>
+        )}
+        {view.context.sale?.loyalty && (
+          <p className="basket__hint basket__hint--loyalty" data-testid="loyalty">
+            {t('basket.loyalty', { card: maskCard(view.context.sale.loyalty.card) })}
+          </p>
         )}
         {pending.length > 0 ? (
           // Bagging comes first in the shopper's eye, but scanning may go on meanwhile.
@@ -70,6 +82,11 @@ export function BasketScreen({ view, send }: { view: LaneView; send: Send }) {
         <p className={total.length > 7 ? 'summary__total summary__total--long' : 'summary__total'} data-testid="basket-total">
           {total}
         </p>
+        {(view.savingsMinor ?? 0) > 0 && (
+          <p className="summary__savings" data-testid="savings">
+            {t('basket.savings')} <strong>{money(view.savingsMinor ?? 0, currency)}</strong>
+          </p>
+        )}
         <div className="summary__actions">
           <Button testId="pay" variant="primary" size="huge" disabled={empty} onPress={() => send({ type: 'ui.pay' })}>
             {t('basket.pay')}

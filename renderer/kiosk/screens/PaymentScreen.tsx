@@ -1,5 +1,5 @@
 import type { LaneView } from '../../../shared/bridge/laneView';
-import { amountDueMinor } from '../../../shared/checkout/assistance';
+import { amountDueMinor } from '../../../shared/checkout/pricing';
 import { paidMinor } from '../../../shared/checkout/sale';
 import { paymentFailureKey } from '../../../shared/i18n';
 import { Button, type Send } from '../components';

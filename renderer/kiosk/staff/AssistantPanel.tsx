@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { inState, type LaneView } from '../../../shared/bridge/laneView';
-import { amountDueMinor } from '../../../shared/checkout/assistance';
+import { amountDueMinor } from '../../../shared/checkout/pricing';
 import type { AssistantCommand } from '../../../shared/checkout/events';
 import { ageCheckPending, maximumLineQuantity, requiredAge, type BasketLine, type PriceOverrideReason } from '../../../shared/checkout/sale';
 import { localized } from '../../../shared/i18n/languages';

@@ -305,4 +305,5 @@ export const bg: Catalog<'bg'> = {
   'receiptDoc.suspendedSlip': 'ОТЛОЖЕНА ПОКУПКА',
   'receiptDoc.suspendedHint': 'Сканирайте талона на всяка каса, за да продължите.',
   'receiptDoc.keyed': 'Баркодът е въведен ръчно',
+  'receiptDoc.subtotal': 'Междинна сума',
 };

@@ -343,6 +343,7 @@ export const en = {
   'receiptDoc.suspendedSlip': 'SALE ON HOLD',
   'receiptDoc.suspendedHint': 'Scan this slip at any checkout to continue.',
   'receiptDoc.keyed': 'Barcode keyed in',
+  'receiptDoc.subtotal': 'Subtotal',
 } as const satisfies Record<DomainKeys, string> & Record<string, string>;
 
 /** Plural categories of each language, as `Intl.PluralRules` (and so i18next) selects them. */

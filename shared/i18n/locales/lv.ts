@@ -306,4 +306,5 @@ export const lv: Catalog<'lv'> = {
   'receiptDoc.suspendedSlip': 'PIRKUMS ATLIKTS',
   'receiptDoc.suspendedHint': 'Noskenējiet šo talonu jebkurā kasē, lai turpinātu.',
   'receiptDoc.keyed': 'Svītrkods ievadīts manuāli',
+  'receiptDoc.subtotal': 'Starpsumma',
 };

@@ -307,4 +307,5 @@ export const ru: Catalog<'ru'> = {
   'receiptDoc.suspendedSlip': 'ПОКУПКА ОТЛОЖЕНА',
   'receiptDoc.suspendedHint': 'Отсканируйте талон на любой кассе, чтобы продолжить.',
   'receiptDoc.keyed': 'Штрихкод введён вручную',
+  'receiptDoc.subtotal': 'Подытог',
 };

@@ -384,7 +384,7 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
     const document = longReceipt(120);
     const result = await service.print(document);
     expect(result).toMatchObject({ ok: false, error: { reason: 'lineLost', stage: 'during' } });
-    await waitForStatus(service, 'lost');
+    await waitForStatus(service, 'lost', 15_000);
     expect(statuses.some((status) => status.kind === 'lost')).toBe(true);
     expect(await service.print(document)).toMatchObject({ ok: false, error: { reason: 'lineLost', stage: 'before' } });
 
@@ -393,10 +393,10 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
     await setup.cable.plugBackIn();
     simulator.silent = false;
     await simulator.open();
-    await waitForStatus(service, 'ready');
+    await waitForStatus(service, 'ready', 15_000);
     expect(await service.print(document)).toMatchObject({ ok: true });
     // The interrupted receipt was never cut: the reprint is the first receipt.
-    const receipt = await simulator.waitForReceipt(2_000, 0);
+    const receipt = await simulator.waitForReceipt(15_000, 0);
     // The lines printed before the cable was cut are still on the paper above the complete reprint.
     expect(receipt.text.endsWith(referenceText(document))).toBe(true);
     expect(receipt.text.startsWith(referenceText(document).split('\n').slice(0, 10).join('\n'))).toBe(true);

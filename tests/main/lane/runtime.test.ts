@@ -340,7 +340,8 @@ describe('LaneRuntime', () => {
 
       await sell(after, []);
       expect(after.journal.outbox().map((row) => [row.saleNumber, row.status, row.totalMinor])).toEqual([
-        [1, 'completed', 229],
+        // The chocolate's demo offer (20 % off) applies: 2.29 − 0.46.
+        [1, 'completed', 183],
         [2, 'completed', 119 + 189 + 249],
       ]);
       await send(after, { type: 'ui.finish' });

@@ -6,6 +6,7 @@ import { assistantCommandEvent, type CheckoutEvent } from '../../../shared/check
 import { laneLightFor } from '../../../shared/checkout/laneLight';
 import { checkoutMachine, type LaneInfo, type PrintResult } from '../../../shared/checkout/machine';
 import { ageCheckPending, paidMinor, saleTotalMinor, type NewLine } from '../../../shared/checkout/sale';
+import { priceSale } from '../../../shared/checkout/pricing';
 import type { DeviceRole } from '../../../shared/devices';
 import type { PaymentOutcome } from '../../../shared/payment';
 import { scaleWeight } from '../../../shared/scale';
@@ -117,6 +118,8 @@ function situation(snapshot: Snapshot): string {
     ageCheckPending(context.sale),
     (context.sale?.payments.length ?? 0) > 0,
     Boolean(context.closeAfterSale),
+    (context.sale?.coupons?.length ?? 0) > 0,
+    context.sale?.loyalty !== undefined,
   ]);
 }
 
@@ -129,12 +132,18 @@ function invariants(snapshot: Snapshot, step: string): void {
     if (line.pricing === 'unit') expect(line.priceMinor, step).toBe(line.unitPriceMinor * line.quantity);
   }
   expect(Number.isSafeInteger(saleTotalMinor(lines)), step).toBe(true);
-  // Never more paid than the basket costs, and nothing paid is ever lost from an open sale.
-  if (context.sale) expect(paidMinor(context.sale), step).toBeLessThanOrEqual(saleTotalMinor(lines));
+  // Discounts never make anything cost less than nothing, and never more is paid than the basket costs.
+  if (context.sale) {
+    const price = priceSale(context.sale);
+    expect(price.savingsMinor, step).toBeGreaterThanOrEqual(0);
+    expect(price.totalMinor, step).toBeGreaterThanOrEqual(0);
+    expect(price.totalMinor + price.savingsMinor, step).toBe(saleTotalMinor(lines));
+    expect(paidMinor(context.sale), step).toBeLessThanOrEqual(price.totalMinor);
+  }
   // Every staff action in a sale names who did it.
   for (const action of context.sale?.assistantActions ?? []) expect(action.by.id, step).toBe('1001');
   // A completed sale is paid in full.
-  if (context.closedSale?.status === 'completed') expect(paidMinor(context.closedSale), step).toBeGreaterThanOrEqual(saleTotalMinor(context.closedSale.lines));
+  if (context.closedSale?.status === 'completed') expect(paidMinor(context.closedSale), step).toBeGreaterThanOrEqual(priceSale(context.closedSale).totalMinor);
   // A payment attempt is always for something (its counter outlives a failed attempt, even if the basket is emptied after).
   if (context.payment) expect(context.payment.amountMinor, step).toBeGreaterThan(0);
   if (snapshot.matches('payment')) expect(lines.length, step).toBeGreaterThan(0);
@@ -155,6 +164,10 @@ const staffEvents: CheckoutEvent[] = [
   { type: 'scanner.scanned', code: '4750001000047', outcome: { kind: 'item', line: { ...milk, gtin: '04750001000047', scannedCode: '4750001000047', unitPriceMinor: 139, priceMinor: 139, ageLimit: 18 } } },
   { type: 'baggingScale.settled', grams: 0 },
   { type: 'baggingScale.settled', grams: 1600 },
+  // A coupon for the milk (20 % off), one the store does not know, and a loyalty card (twice is a notice).
+  { type: 'coupon.scanned', code: 'LW:C:MILK', coupon: { code: 'LW:C:MILK', name: { en: 'Milk coupon' }, gtins: [milk.gtin], rule: { kind: 'percentage', percentBp: 2000 } } },
+  { type: 'coupon.scanned', code: 'LW:C:NOPE' },
+  { type: 'loyalty.scanned', card: '2401000012345' },
   ...(['ui.start', 'ui.pay', 'ui.dismiss', 'ui.backToBasket', 'ui.finish', 'ui.payByCard', 'ui.payAtAssistant', 'ui.skipBagging'] as const).map((type) => ({ type }) as CheckoutEvent),
   ...(
     [

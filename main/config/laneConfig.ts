@@ -4,6 +4,23 @@ import { z } from 'zod';
 import { languages } from '../../shared/i18n/languages';
 import { devicesConfigSchema } from './deviceConfig';
 
+/** The demo's containers; a store lists its own (their preset tares are checked by weights and measures). */
+const defaultContainers = [
+  { id: 'paper-bag', name: { en: 'Paper bag', ru: 'Бумажный пакет', lv: 'Papīra maisiņš', bg: 'Хартиен плик' }, tareGrams: 6 },
+  { id: 'deli-tub', name: { en: 'Deli tub', ru: 'Контейнер', lv: 'Trauciņš', bg: 'Кутийка' }, tareGrams: 22 },
+];
+
+const containerSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{1,20}$/, 'lower-case letters, digits or -, at most 20'),
+    name: z
+      .object({ en: z.string().min(1).max(40), ru: z.string().min(1).max(40).optional(), lv: z.string().min(1).max(40).optional(), bg: z.string().min(1).max(40).optional() })
+      .strict(),
+    /** Preset tare: the empty container's weight, taken off the reading (2 kg at most: a container, not a crate). */
+    tareGrams: z.number().int().min(1).max(2000),
+  })
+  .strict();
+
 /**
  * One terminal's configuration: which lane it is, where its devices are and where its
  * data lives. Store IT writes it; the lane refuses to start on an invalid file and says
@@ -39,9 +56,15 @@ export const laneConfigSchema = z
         shopperKeyedEntry: z.boolean().default(false),
         /** A signed-in assistant who does nothing at the lane for this long is signed out (seconds). */
         assistantIdleSeconds: z.number().int().min(15).max(3600).default(120),
+        /** Containers shoppers may weigh loose items in, each with its preset tare; [] offers none. */
+        containers: z
+          .array(containerSchema)
+          .max(8)
+          .refine((list) => new Set(list.map((container) => container.id)).size === list.length, 'container ids must be unique')
+          .default(defaultContainers),
       })
       .strict()
-      .default({ shopperRemovalLimitMinor: 500, shopperSkipBaggingLimit: 2, shopperKeyedEntry: false, assistantIdleSeconds: 120 }),
+      .default({ shopperRemovalLimitMinor: 500, shopperSkipBaggingLimit: 2, shopperKeyedEntry: false, assistantIdleSeconds: 120, containers: defaultContainers }),
     log: z
       .object({
         level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

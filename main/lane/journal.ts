@@ -25,6 +25,8 @@ export interface JournalEntry {
   readonly closedSale?: Sale | undefined;
   /** Set when this event was an assistant's action: it goes to the audit table in the same transaction. */
   readonly assistantAction?: AssistantAction | undefined;
+  /** Set when this event took over a suspended sale: it is marked resumed in the same transaction. */
+  readonly resumed?: { readonly suspendedSaleId: string; readonly bySaleId: string } | undefined;
 }
 
 export interface AssistantActionRow extends AssistantAction {
@@ -55,6 +57,9 @@ export class Journal {
   readonly #selectWeight: Statement;
   readonly #upsertWeight: Statement;
   readonly #insertAssistantAction: Statement;
+  readonly #insertSuspended: Statement;
+  readonly #markResumed: Statement;
+  readonly #selectSuspended: Statement;
   readonly #commit: (entry: JournalEntry) => number;
 
   #commitsSinceCheckpoint = 0;
@@ -80,6 +85,9 @@ export class Journal {
     this.#insertAssistantAction = db.prepare(
       'INSERT INTO assistant_actions (at, assistant_id, assistant, role, via, action, sale_id, detail, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.#insertSuspended = db.prepare('INSERT OR IGNORE INTO suspended_sales (sale_id, suspended_at, total_minor, payload) VALUES (?, ?, ?, ?)');
+    this.#markResumed = db.prepare('UPDATE suspended_sales SET resumed_at = ?, resumed_by_sale = ? WHERE sale_id = ? AND resumed_at IS NULL');
+    this.#selectSuspended = db.prepare('SELECT payload FROM suspended_sales WHERE sale_id = ? AND resumed_at IS NULL');
     this.#commit = db.transaction((entry: JournalEntry) => {
       const seq = Number(this.#insertEvent.run(entry.at, entry.event.type, entry.saleId, entry.state, JSON.stringify(entry.event)).lastInsertRowid);
       const action = entry.assistantAction;
@@ -87,14 +95,23 @@ export class Journal {
         this.#insertAssistantAction.run(action.at, action.by.id, action.by.name, action.by.role, action.via, action.action, action.saleId ?? null, action.detail ? JSON.stringify(action.detail) : null, seq);
       }
       if (entry.snapshot !== undefined) this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
+      if (entry.resumed) this.#markResumed.run(entry.at, entry.resumed.bySaleId, entry.resumed.suspendedSaleId);
       const sale = entry.closedSale;
-      if (sale && sale.status !== 'open') {
+      if (sale?.status === 'suspended') {
+        this.#insertSuspended.run(sale.id, sale.closedAt ?? entry.at, saleTotal(sale), JSON.stringify(sale));
+      } else if (sale && sale.status !== 'open') {
         const inserted = this.#insertOutbox.run(sale.id, sale.number, sale.status, saleTotal(sale), sale.closedAt ?? entry.at, JSON.stringify(sale)).changes > 0;
         // Learned once per sale (the outbox row is the "once"), and only from sales that completed.
         if (inserted && sale.status === 'completed') this.#learnWeights(sale, entry.at);
       }
       return seq;
     });
+  }
+
+  /** A suspended sale that has not been resumed yet, by its id (from the slip). */
+  suspendedSale(saleId: string): Sale | undefined {
+    const row = this.#selectSuspended.get(saleId) as { payload: string } | undefined;
+    return row ? (JSON.parse(row.payload) as Sale) : undefined;
   }
 
   /** Assistant actions, oldest first (for audits, shift reports and tests). */

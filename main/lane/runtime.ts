@@ -13,7 +13,7 @@ import { baggingExpectation } from '../../shared/checkout/bagging';
 import { laneLightFor, type LaneLightIndication } from '../../shared/checkout/laneLight';
 import { Emitter, type Disposable } from '../../shared/event';
 import type { Logger } from '../../shared/log';
-import { buildReceiptDocument } from '../../shared/receipt/buildReceipt';
+import { buildReceiptDocument, buildSuspendSlip } from '../../shared/receipt/buildReceipt';
 import type { CatalogStore } from '../catalog/catalogStore';
 import * as catalogSearch from '../catalog/search';
 import type { Journal } from './journal';
@@ -325,7 +325,9 @@ export class LaneRuntime {
           return outcome;
         }),
         printReceipt: fromPromise(async ({ input }): Promise<PrintResult> => {
-          const result = await devices.printer.print(buildReceiptDocument(input.sale, input.lane));
+          // A suspended sale prints its slip; anything else its receipt.
+          const document = input.sale.status === 'suspended' ? buildSuspendSlip(input.sale, input.lane) : buildReceiptDocument(input.sale, input.lane);
+          const result = await devices.printer.print(document);
           if (result.ok) return { ok: true };
           log.warn({ saleId: input.sale.id, reason: result.error.reason, detail: result.error.detail, stage: result.error.stage }, 'receipt not printed');
           return { ok: false, reason: result.error.reason };
@@ -424,7 +426,19 @@ export class LaneRuntime {
       this.#send({ type: 'loyalty.scanned', card: code.value });
       return;
     }
-    this.#log.info({ kind: code.kind }, 'store code scanned; not handled at this lane yet');
+    // A suspended sale's slip: found here and not yet resumed, or a clear "cannot be used".
+    let suspended;
+    try {
+      suspended = this.#options.journal.suspendedSale(code.value);
+    } catch (error) {
+      this.#log.error({ saleId: code.value, error: String(error) }, 'suspended sale lookup failed');
+    }
+    if (!suspended) {
+      this.#log.info({ saleId: code.value }, 'suspended-sale slip not known here or already resumed');
+      this.#send({ type: 'suspended.notFound', saleId: code.value });
+      return;
+    }
+    this.#send({ type: 'suspended.found', sale: suspended });
   }
 
   /** Barcode → catalogue → priced outcome. Never throws: a broken scan is an outcome. */
@@ -462,6 +476,9 @@ export class LaneRuntime {
     this.#lastSnapshot = snapshot;
     const closedSale = context.closedSale && context.closedSale.id !== this.#lastOutboxedSaleId ? context.closedSale : undefined;
     const assistantAction = context.lastAssistantAction && context.lastAssistantAction.seq > this.#lastAuditSeq ? context.lastAssistantAction : undefined;
+    // The slip's sale joined this basket: marked resumed in the same commit, so it resumes once.
+    const resumedId = !unchanged && event.type === 'suspended.found' ? (event as { sale?: { id?: string } }).sale?.id : undefined;
+    const resumed = resumedId && context.sale?.resumedFrom?.includes(resumedId) ? { suspendedSaleId: resumedId, bySaleId: context.sale.id } : undefined;
 
     let seq: number;
     try {
@@ -472,6 +489,7 @@ export class LaneRuntime {
         state,
         snapshot: unchanged ? undefined : actor.getPersistedSnapshot(),
         closedSale,
+        resumed,
         assistantAction: assistantAction && { at: assistantAction.at, by: assistantAction.by, via: assistantAction.via, action: assistantAction.action, saleId: assistantAction.saleId, detail: assistantAction.detail },
       });
     } catch (error) {

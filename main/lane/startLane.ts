@@ -52,6 +52,7 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
       shopperRemovalLimitMinor: config.rules.shopperRemovalLimitMinor,
       shopperSkipBaggingLimit: config.rules.shopperSkipBaggingLimit,
       shopperKeyedEntry: config.rules.shopperKeyedEntry,
+      containers: config.rules.containers,
     },
     // The store's staff come with the catalogue (store data); the lane checks PINs locally, so sign-in works offline.
     assistants: new AssistantDirectory(catalog.db),

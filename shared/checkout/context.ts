@@ -5,7 +5,7 @@ import type { ScaleReading } from '../scale';
 import type { BaggingArea } from './baggingArea';
 import type { HelpRequest, SignInProblem } from './events';
 import type { AssistantAction, AssistantRef, Sale } from './sale';
-import type { WeighableItem } from './weighing';
+import type { Container, WeighableItem } from './weighing';
 import type { CouponProblem, Promotion } from './promotions';
 
 /**
@@ -32,6 +32,8 @@ export interface LaneInfo {
   readonly shopperSkipBaggingLimit?: number;
   /** A store rule: shoppers may type in a barcode that will not scan (otherwise only an assistant may). Default false. */
   readonly shopperKeyedEntry?: boolean;
+  /** The store's containers for loose items, each with its preset tare; none: no container choice is offered. */
+  readonly containers?: readonly Container[];
 }
 
 /** A weighed item waiting for the scale. */
@@ -40,6 +42,8 @@ export interface Weighing {
   readonly item: WeighableItem;
   /** The item's offers (a price per kg off), kept until it is added. */
   readonly promotions?: readonly Promotion[] | undefined;
+  /** The container the shopper weighs the item in: its preset tare is taken off the reading. */
+  readonly tare?: { readonly containerId: string; readonly grams: number } | undefined;
 }
 
 /** A message the shopper must see and dismiss (or that goes away with the next scan). */

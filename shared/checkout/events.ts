@@ -2,7 +2,7 @@ import type { DeviceRole, DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
 import type { PaymentPrompt } from '../payment';
 import type { ScaleReading } from '../scale';
-import type { AssistantRef, ApprovalSource, PriceOverrideReason, ScanOutcome } from './sale';
+import type { AssistantRef, ApprovalSource, PriceOverrideReason, Sale, ScanOutcome } from './sale';
 import type { Coupon } from './promotions';
 
 /**
@@ -25,6 +25,8 @@ export type UiEvent =
   | { readonly type: 'ui.reprint' }
   /** Sell the weighed item at the weight the scale shows now. */
   | { readonly type: 'ui.acceptWeight' }
+  /** The container the weighed item is in (its preset tare comes off), or null for none. */
+  | { readonly type: 'ui.chooseContainer'; readonly containerId: string | null }
   | { readonly type: 'ui.finish' }
   /** Look an item up by PLU or name (produce, items without a barcode). */
   | { readonly type: 'ui.openLookup' }
@@ -69,6 +71,8 @@ export type AssistantCommand =
   | { readonly kind: 'overridePrice'; readonly lineId: number; readonly priceMinor: number; readonly reason: PriceOverrideReason }
   /** Cancel the whole sale (nothing paid yet). */
   | { readonly kind: 'voidSale' }
+  /** Put the sale on hold with a slip (the shopper fetches their wallet); any lane resumes it from the slip. */
+  | { readonly kind: 'suspendSale' }
   /** A parked sale: carry on scanning for the shopper who came back. */
   | { readonly kind: 'resumeSale' }
   /** Closed lanes invite nobody until an assistant opens them; a sale under way finishes first. */
@@ -148,7 +152,11 @@ export type LaneEvent =
   /** A coupon was scanned; `coupon` is the catalogue's definition, absent when the store does not know the code. */
   | { readonly type: 'coupon.scanned'; readonly code: string; readonly coupon?: Coupon | undefined }
   /** The shopper's loyalty card was scanned. */
-  | { readonly type: 'loyalty.scanned'; readonly card: string };
+  | { readonly type: 'loyalty.scanned'; readonly card: string }
+  /** A suspended-sale slip was scanned and its sale found, not yet resumed anywhere. */
+  | { readonly type: 'suspended.found'; readonly sale: Sale }
+  /** A slip whose sale is unknown here or already resumed. */
+  | { readonly type: 'suspended.notFound'; readonly saleId: string };
 
 export type CheckoutEvent = UiEvent | DeviceEvent | LaneEvent | AssistantEvent;
 

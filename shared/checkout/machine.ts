@@ -2,7 +2,7 @@ import { and, assign, fromPromise, not, setup } from 'xstate';
 import { isUsable, type DeviceRole, type DeviceStatus } from '../devices';
 import type { PaymentOutcome, PaymentRequest } from '../payment';
 import type { CheckoutEvent } from './events';
-import { addLine, ageCheckPending, onePieceMinor, removeOnePiece, saleId, type Sale } from './sale';
+import { addLine, ageCheckPending, onePieceMinor, removeOnePiece, resumeInto, saleId, type Sale } from './sale';
 import { defaultMinimumWeightGrams, isStableZero, weighedLine, weighingStatus } from './weighing';
 import { baggingExpectation, ownBagExpectation, weighedExpectation } from './bagging';
 import { checkBaggedBeforePayment, expectBagging, settleBagging, startBaggingArea } from './baggingArea';
@@ -74,6 +74,11 @@ const enterItem = [
 const enterCoupon = [
   { guard: 'couponAcceptable', target: '#checkout.scanning.ready', actions: 'addCoupon' },
   { target: '#checkout.scanning.couponRejected', actions: 'noteCouponRejected' },
+] as const;
+/** A suspended sale's slip: its basket joins this one (a new sale if none is open). */
+const enterSuspendedSale = [
+  { guard: 'suspendedSaleFound', target: '#checkout.scanning.ready', actions: 'resumeSuspendedSale' },
+  { target: '#checkout.scanning.suspendedSaleNotFound', actions: 'noteSuspendedSaleNotFound' },
 ] as const;
 const enterLoyaltyCard = [
   { guard: 'loyaltyCardKnown', target: '#checkout.scanning.loyaltyAlreadyScanned', actions: 'noteLoyaltyAlreadyScanned' },
@@ -182,6 +187,8 @@ export const checkoutMachine = setup({
     notBaggedAtPay: ({ context }) => context.bagging?.mismatch?.kind === 'notBagged',
     couponAcceptable: ({ context, event }) => event.type === 'coupon.scanned' && couponProblem(context.sale, event.coupon, Date.now()) === null,
     loyaltyCardKnown: ({ context }) => context.sale?.loyalty !== undefined,
+    suspendedSaleFound: ({ event }) => event.type === 'suspended.found',
+    slipToPrint: ({ context }) => context.closedSale?.status === 'suspended',
     /** Nobody knows whether the card was charged (no answer, or the terminal went away mid-way). */
     chargeUnknown: ({ context }) => context.payment?.failure?.kind === 'timedOut' || context.payment?.failure?.kind === 'unavailable',
     cancelled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled',
@@ -253,6 +260,15 @@ export const checkoutMachine = setup({
       weighing: null,
     }),
     clearWeighing: assign({ weighing: null }),
+    /** The shopper's container: its preset tare from the store's list (an unknown id changes nothing). */
+    chooseContainer: assign({
+      weighing: ({ context, event }): Weighing | null => {
+        if (event.type !== 'ui.chooseContainer' || !context.weighing) return context.weighing;
+        if (event.containerId === null) return { ...context.weighing, tare: undefined };
+        const container = context.lane.containers?.find((candidate) => candidate.id === event.containerId);
+        return container ? { ...context.weighing, tare: { containerId: container.id, grams: container.tareGrams } } : context.weighing;
+      },
+    }),
     settleBaggingArea: assign(({ context, event }) => {
       const settled = settledArea(context, event);
       if (!settled) return {};
@@ -284,9 +300,9 @@ export const checkoutMachine = setup({
       if (!context.weighing || status?.kind !== 'ready') return {};
       const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
       // The weight and price shown when the shopper pressed "Add": the same numbers go on the receipt.
-      // Just weighed on the legal scale: the bagging scale must see the same weight.
-      const expectation = weighedExpectation(status.grams);
-      const line = { ...weighedLine(context.weighing.item, status.grams, status.priceMinor), bagging: expectation };
+      // Just weighed on the legal scale: the bagging scale must see the same weight, the container included (gross).
+      const expectation = weighedExpectation(status.grams + (status.tareGrams ?? 0));
+      const line = { ...weighedLine(context.weighing.item, status.grams, status.priceMinor, status.tareGrams), bagging: expectation };
       const bagging = expectPiecesBagged(context, context.bagging, line, expectation);
       return { ...started, sale: withPromotions(addLine(started.sale, line), context.weighing.promotions), weighing: null, zeroSeen: false, notice: null, bagging };
     }),
@@ -365,6 +381,18 @@ export const checkoutMachine = setup({
       return { ...started, sale: { ...started.sale, loyalty: { card: event.card } }, notice: null };
     }),
     noteLoyaltyAlreadyScanned: assign({ notice: (): Notice => ({ kind: 'loyaltyAlreadyScanned' }) }),
+    resumeSuspendedSale: assign(({ context, event }) => {
+      if (event.type !== 'suspended.found') return {};
+      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      return { ...started, sale: resumeInto(started.sale, event.sale), notice: null };
+    }),
+    noteSuspendedSaleNotFound: assign({ notice: (): Notice => ({ kind: 'suspendedSaleNotFound' }) }),
+    /** On hold with a slip: recorded as suspended (with who did it); the slip prints like a receipt. */
+    suspendSale: assign(({ context, event }) => {
+      if (event.type !== 'assistant.suspendSale' || !context.sale) return {};
+      const { sale, lastAssistantAction } = assistance.audited(context, event, 'suspendSale', { lines: context.sale.lines.length, totalMinor: saleTotal(context.sale) });
+      return { closedSale: { ...sale!, status: 'suspended' as const, closedAt: Date.now(), language: context.language }, sale: null, lastAssistantAction, bagging: null, notice: null };
+    }),
     // Staff: signing in and out, and what only an assistant may do (updates in assistance.ts).
     openSignIn: assign({ signIn: () => ({}) }),
     closeSignIn: assign({ signIn: null }),
@@ -462,6 +490,8 @@ export const checkoutMachine = setup({
         'scanner.scanned': enterItem,
         'coupon.scanned': enterCoupon,
         'loyalty.scanned': enterLoyaltyCard,
+        'suspended.found': enterSuspendedSale,
+        'suspended.notFound': enterSuspendedSale,
         'ui.openLookup': 'scanning.lookup',
         'assistant.startMaintenance': { target: 'maintenance', actions: 'startMaintenance' },
       },
@@ -498,6 +528,8 @@ export const checkoutMachine = setup({
         'lookup.chosen': enterItem,
         'coupon.scanned': enterCoupon,
         'loyalty.scanned': enterLoyaltyCard,
+        'suspended.found': enterSuspendedSale,
+        'suspended.notFound': enterSuspendedSale,
         'ui.openLookup': '.lookup',
         'baggingScale.settled': [
           { guard: 'settleCausesMismatch', target: '.baggingMismatch', actions: ['recordBaggingArea', 'settleBaggingArea'] },
@@ -508,6 +540,7 @@ export const checkoutMachine = setup({
         'assistant.setQuantity': { guard: and(['lineExistsForCommand', not('hasPayments')]), actions: 'setQuantity' },
         'assistant.overridePrice': { guard: and(['lineExistsForCommand', not('hasPayments')]), actions: 'overridePrice' },
         'assistant.voidSale': { guard: not('hasPayments'), target: 'idle', actions: 'voidSale' },
+        'assistant.suspendSale': { guard: and(['basketHasItems', not('hasPayments')]), target: '#checkout.receipt', actions: 'suspendSale' },
         // Checked while the shopper scans (the assistant happened to pass by): no wait at "Pay".
         'assistant.approveAge': { guard: 'ageCheckPending', actions: 'approveAge' },
         'assistant.refuseAge': { guard: 'ageCheckPending', target: '.ready', actions: 'refuseAge' },
@@ -561,6 +594,8 @@ export const checkoutMachine = setup({
             'lookup.chosen': {},
             'coupon.scanned': {},
             'loyalty.scanned': {},
+            'suspended.found': {},
+            'suspended.notFound': {},
             'ui.openLookup': {},
             'baggingScale.settled': [
               { guard: 'settleResolvesMismatch', target: 'ready', actions: ['recordBaggingArea', 'settleBaggingArea'] },
@@ -595,6 +630,7 @@ export const checkoutMachine = setup({
         },
         unknownItem: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         couponRejected: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        suspendedSaleNotFound: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         loyaltyAlreadyScanned: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         rejectedBarcode: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         needsWeighing: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
@@ -609,6 +645,7 @@ export const checkoutMachine = setup({
           always: { guard: not('scaleUsable'), target: 'needsWeighing', actions: 'handWeighingToAssistant' },
           on: {
             'ui.acceptWeight': { guard: 'weightAcceptable', target: 'ready', actions: 'addWeighedItem' },
+            'ui.chooseContainer': { actions: 'chooseContainer' },
             'ui.dismiss': { target: 'ready', actions: 'clearWeighing' },
           },
         },
@@ -632,8 +669,11 @@ export const checkoutMachine = setup({
         'scanner.scanned': enterItem,
         'coupon.scanned': enterCoupon,
         'loyalty.scanned': enterLoyaltyCard,
+        'suspended.found': enterSuspendedSale,
+        'suspended.notFound': enterSuspendedSale,
         'ui.cancelSale': 'scanning.confirmingCancel',
         'assistant.resumeSale': { target: 'scanning.ready', actions: 'resumeSale' },
+        'assistant.suspendSale': { guard: not('hasPayments'), target: 'receipt', actions: 'suspendSale' },
         'assistant.voidSale': { guard: not('hasPayments'), target: 'idle', actions: 'voidSale' },
       },
     },
@@ -646,6 +686,8 @@ export const checkoutMachine = setup({
         'scanner.scanned': { actions: 'noteFinishPaymentFirst' },
         'coupon.scanned': { actions: 'noteFinishPaymentFirst' },
         'loyalty.scanned': { actions: 'noteFinishPaymentFirst' },
+        'suspended.found': { actions: 'noteFinishPaymentFirst' },
+        'suspended.notFound': { actions: 'noteFinishPaymentFirst' },
         'ui.setReceiptWanted': { actions: 'setReceiptWanted' },
         'ui.dismiss': { actions: 'clearNotice' },
         // Items lifted out mid-payment and put back, or the assistant saw it was fine.
@@ -752,7 +794,8 @@ export const checkoutMachine = setup({
       states: {
         /** Print unless the shopper declined a receipt before paying. */
         deciding: {
-          always: [{ guard: 'receiptNotWanted', target: 'done', actions: 'markReceiptNotWanted' }, { target: 'printing' }],
+          // A suspended sale's slip always prints: it is the only way back to the basket.
+          always: [{ guard: 'slipToPrint', target: 'printing' }, { guard: 'receiptNotWanted', target: 'done', actions: 'markReceiptNotWanted' }, { target: 'printing' }],
         },
         printing: {
           entry: 'markPrinting',
@@ -799,6 +842,7 @@ export function weighingStatusOf(context: CheckoutContext) {
     zeroSeen: context.zeroSeen ?? false,
     unitPriceMinor: context.weighing.item.unitPriceMinor,
     minimumWeightGrams: context.lane.minimumWeightGrams ?? defaultMinimumWeightGrams,
+    tareGrams: context.weighing.tare?.grams,
   });
 }
 

@@ -25,6 +25,8 @@ export interface BasketLine {
   readonly pricing: LinePricing;
   readonly quantity: number;
   readonly weightGrams?: number | undefined;
+  /** The container's preset tare taken off a weighed item (`weightGrams` is then the net weight). */
+  readonly tareGrams?: number | undefined;
   /** Per piece, or per kg for weighed items. */
   readonly unitPriceMinor: number;
   /** What this line costs, VAT included. */
@@ -114,7 +116,8 @@ export interface Sale {
   readonly startedAt: number;
   readonly lines: readonly BasketLine[];
   readonly nextLineId: number;
-  readonly status: 'open' | 'completed' | 'cancelled';
+  /** `suspended`: put on hold with a slip; resumed (once) as a new sale on any lane of the store. */
+  readonly status: 'open' | 'completed' | 'cancelled' | 'suspended';
   readonly closedAt?: number | undefined;
   readonly payments: readonly PaymentRecord[];
   /** The shopper's language when the sale closed (the receipt prints in it). */
@@ -136,6 +139,27 @@ export interface Sale {
   readonly coupons?: readonly Coupon[] | undefined;
   /** The shopper's loyalty card, once scanned (member prices apply). */
   readonly loyalty?: { readonly card: string } | undefined;
+  /** Suspended sales this sale took over (their slips were scanned here). */
+  readonly resumedFrom?: readonly string[] | undefined;
+}
+
+/**
+ * A suspended sale taken over by `sale`: its items, offers, coupons and card join the basket.
+ * The items are in the trolley, not the bagging area, and the ID check is done again (the
+ * shopper at this lane may not be the one who was checked).
+ */
+export function resumeInto(sale: Sale, suspended: Sale): Sale {
+  let resumed: Sale = sale;
+  for (const { lineId: _lineId, ...line } of suspended.lines) resumed = addLine(resumed, line);
+  const known = new Set((resumed.promotions ?? []).map((promotion) => promotion.id));
+  const codes = new Set((resumed.coupons ?? []).map((coupon) => coupon.code));
+  return {
+    ...resumed,
+    promotions: [...(resumed.promotions ?? []), ...(suspended.promotions ?? []).filter((promotion) => !known.has(promotion.id))],
+    coupons: [...(resumed.coupons ?? []), ...(suspended.coupons ?? []).filter((coupon) => !codes.has(coupon.code))],
+    loyalty: resumed.loyalty ?? suspended.loyalty,
+    resumedFrom: [...(resumed.resumedFrom ?? []), suspended.id],
+  };
 }
 
 export interface BaggingObservation {

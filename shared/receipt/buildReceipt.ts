@@ -1,6 +1,7 @@
 import type { LaneInfo } from '../checkout/machine';
 import { itemCount, vatBreakdown, type BasketLine, type PaymentRecord, type Sale } from '../checkout/sale';
 import { priceSale } from '../checkout/pricing';
+import { storeCodeData } from '../barcode/storeCodes';
 import { createTranslator, formatVatRate, formatWeight, type Translator } from '../i18n';
 import { localized, type Language } from '../i18n/languages';
 import { formatMoney } from '../money';
@@ -94,6 +95,34 @@ function lineBlocks(line: BasketLine, tr: Translator, money: (minor: number) => 
   return blocks;
 }
 
+/**
+ * The slip of a suspended sale: what is on hold, its total, and a Code 128 that any lane of the
+ * store reads back as "resume this sale" (`LW:S:<sale id>`).
+ */
+export function buildSuspendSlip(sale: Sale, lane: LaneInfo, options: ReceiptOptions = {}): ReceiptDocument {
+  const tr = createTranslator(sale.language);
+  const { t } = tr;
+  const money = (minor: number) => formatMoney(minor, lane.currency, tr.locale);
+  const blocks: ReceiptBlock[] = [
+    { kind: 'text', text: lane.storeName, align: 'center', bold: true },
+    { kind: 'text', text: t('receiptDoc.suspendedSlip'), align: 'center', bold: true, size: 'large' },
+    { kind: 'row', left: t('receiptDoc.lane', { laneId: lane.laneId }), right: formatDateTime(sale.closedAt ?? sale.startedAt, tr, options.timeZone) },
+    { kind: 'rule' },
+  ];
+  for (const line of sale.lines) blocks.push(...lineBlocks(line, tr, money));
+  const price = priceSale(sale);
+  blocks.push(
+    { kind: 'rule' },
+    { kind: 'row', left: t('receiptDoc.total'), right: money(price.totalMinor), bold: true },
+    { kind: 'text', text: t('basket.itemCount', { count: itemCount(sale.lines) }) },
+    { kind: 'feed', lines: 1 },
+    { kind: 'text', text: t('receiptDoc.suspendedHint'), align: 'center', bold: true },
+    { kind: 'barcode', symbology: 'code128', data: storeCodeData({ kind: 'suspendedSale', value: sale.id }) },
+    { kind: 'text', text: sale.id, align: 'center' },
+  );
+  return { blocks };
+}
+
 /** A loyalty card as printed and shown: the last four characters, the rest hidden. */
 export function maskCard(card: string): string {
   return card.length <= 4 ? card : `**** ${card.slice(-4)}`;
@@ -101,11 +130,13 @@ export function maskCard(card: string): string {
 
 /**
  * The small print under a line: "3 × 1.20 €" for several pieces, "0.512 kg × 2.99 €/kg" for
- * an item weighed at a scale. A service-counter label's price is final, so only its weight is shown.
+ * an item weighed at a scale ("… (tare 0.006 kg)" when weighed in a container). A service-counter label's price is final, so only its weight is shown.
  */
 export function lineDetail(line: BasketLine, language: Language, t: Translator['t'], money: (minor: number) => string): string | null {
   if (line.pricing === 'weight' && line.weightGrams !== undefined) {
-    return t('basket.weightTimesPrice', { weight: formatWeight(line.weightGrams, language), price: t('unit.pricePerKg', { price: money(line.unitPriceMinor) }) });
+    const detail = t('basket.weightTimesPrice', { weight: formatWeight(line.weightGrams, language), price: t('unit.pricePerKg', { price: money(line.unitPriceMinor) }) });
+    // Legal for trade: a tare taken off is shown, in the same unit as the net weight.
+    return line.tareGrams ? `${detail} (${t('unit.tare', { weight: formatWeight(line.tareGrams, language) })})` : detail;
   }
   if (line.pricing === 'label') return line.weightGrams !== undefined ? formatWeight(line.weightGrams, language) : null;
   if (line.quantity > 1) return t('basket.quantityTimesPrice', { quantity: line.quantity, price: money(line.unitPriceMinor) });

@@ -35,7 +35,7 @@ test('an age-restricted item waits for an ID check at "Pay"; the assistant signs
   await expect(page.getByTestId('assistant-panel')).toHaveCount(0);
   await page.getByTestId('pay-card').click();
   await decideOnTerminal(lane, 'approve');
-  await lane.printer.waitForReceipt(15_000);
+  await lane.printer.waitForReceipt(15_000, 0);
   await expectScreen(page, 'receipt.done');
 });
 
@@ -51,7 +51,7 @@ test('a shopper pays with cash at the assistant, who types what was handed over 
   await expect(page.getByTestId('staff-tender-change')).toContainText('2.51');
   await shot('cash-tender');
   await page.getByTestId('staff-tender-cash').click();
-  const receipt = await lane.printer.waitForReceipt(15_000);
+  const receipt = await lane.printer.waitForReceipt(15_000, 0);
   expect(receipt.text).toMatch(/Cash\s+.*10\.00/);
   expect(receipt.text).toMatch(/Change\s+.*2\.51/);
   await expectScreen(page, 'receipt.done');
@@ -87,4 +87,30 @@ test('an assistant closes the lane after the sale, services it, and opens it aga
   await page.getByTestId('staff-close-lane').click();
   await page.getByTestId('staff-open-lane').click();
   await expectScreen(page, 'idle');
+});
+
+test('an assistant puts a sale on hold; the slip scanned later brings the basket back', async ({ page, lane, shot }) => {
+  await openKiosk(page, lane);
+  await lane.scanner.scan(showcase.milk);
+  await lane.scanner.scan(showcase.coffee);
+  await signInAtLane(page, anna.id, anna.pin);
+  await page.getByTestId('staff-suspend').click();
+  const slip = await lane.printer.waitForReceipt(15_000, 0);
+  expect(slip.text).toContain('SALE ON HOLD');
+  const heldId = /L01-[0-9a-f]+-\d{6}/.exec(slip.text)?.[0];
+  expect(heldId).toBeDefined();
+  await expect(page.getByTestId('suspended')).toBeVisible();
+  await shot('sale-on-hold');
+  await page.getByTestId('staff-panel-sign-out').click();
+  await page.getByTestId('finish').click();
+  await expectScreen(page, 'idle');
+
+  await lane.scanner.scan(`]C0LW:S:${heldId}`);
+  await expectScreen(page, 'scanning.ready');
+  await expect(page.getByTestId('basket-line')).toHaveCount(2);
+  // The slip is spent: scanned again, it says so and the basket stays as it is.
+  await lane.scanner.scan(`]C0LW:S:${heldId}`);
+  await expectScreen(page, 'scanning.suspendedSaleNotFound');
+  await page.getByTestId('dismiss').click();
+  await expect(page.getByTestId('basket-line')).toHaveCount(2);
 });

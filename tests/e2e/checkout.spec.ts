@@ -23,7 +23,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await shot('payment');
     await decideOnTerminal(lane, 'approve');
 
-    const receipt = await lane.printer.waitForReceipt(15_000);
+    const receipt = await lane.printer.waitForReceipt(15_000, 0);
     await expectScreen(page, 'receipt.done');
     await shot('thank-you');
     expect(receipt.text).toContain('Milk 2.5% 1 L');
@@ -51,7 +51,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await page.getByTestId('pay').click();
     await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'approve');
-    const receipt = await lane.printer.waitForReceipt(15_000);
+    const receipt = await lane.printer.waitForReceipt(15_000, 0);
     expect(receipt.text).toContain('Молоко 2,5% 1 л');
     expect(receipt.text).toContain('Тёмный шоколад 100 г');
     // ESC t 17 (PC866) selects the Cyrillic code page before the names.
@@ -125,7 +125,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     await page.getByTestId('pay').click();
     await page.getByTestId('pay-card').click();
     await decideOnTerminal(lane, 'approve');
-    const receipt = await lane.printer.waitForReceipt(15_000);
+    const receipt = await lane.printer.waitForReceipt(15_000, 0);
     expect(receipt.text).toMatch(/4\.27/);
   });
 
@@ -144,7 +144,7 @@ test.describe('one lane, end to end over real serial lines', () => {
     lane.printer.setPaper('ok');
     await expect(page.getByTestId('device-banner')).toHaveCount(0, { timeout: 15_000 });
     await page.getByTestId('reprint').click();
-    const receipt = await lane.printer.waitForReceipt(15_000);
+    const receipt = await lane.printer.waitForReceipt(15_000, 0);
     expect(receipt.text).toContain('Milk 2.5% 1 L');
     await expectScreen(page, 'receipt.done');
   });

@@ -105,7 +105,7 @@ for (const language of languages) {
     await check('payment-declined');
     await page.getByTestId('retry-payment').click();
     await decideOnTerminal(lane, 'approve');
-    await lane.printer.waitForReceipt(15_000);
+    await lane.printer.waitForReceipt(15_000, 0);
     await expectScreen(page, 'receipt.done');
     await check('thank-you');
     await page.getByTestId('finish').click();

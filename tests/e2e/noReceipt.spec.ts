@@ -15,6 +15,6 @@ test('"No receipt, thanks": nothing printed, but the receipt can still be printe
   await expect(page.getByTestId('screen-receipt-done')).toContainText('No receipt was printed.');
   expect(lane.printer.receipts).toHaveLength(0);
   await page.getByTestId('print-receipt').click();
-  const receipt = await lane.printer.waitForReceipt(15_000);
+  const receipt = await lane.printer.waitForReceipt(15_000, 0);
   expect(receipt.text).toContain('Ground coffee');
 });

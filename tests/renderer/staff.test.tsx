@@ -486,3 +486,17 @@ describe('staff screens in high contrast', () => {
     expect(root.contains(screen.getByTestId('sign-in'))).toBe(true);
   });
 });
+
+describe('suspend', () => {
+  it('offers "Suspend sale" while scanning with items, and the on-hold screen reprints the slip', () => {
+    const { send } = show(view('scanning.ready', { sale: basket, ...staffed }));
+    tap('staff-suspend');
+    expect(commands(send)).toEqual([command({ kind: 'suspendSale' })]);
+    cleanup();
+    const held = show(view('receipt.done', { closedSale: sale([milk], { status: 'suspended' }) }));
+    expect(screen.getByTestId('suspended').textContent).toContain('Your shopping is on hold');
+    expect(screen.queryByTestId('paid-amount')).toBeNull();
+    tap('reprint');
+    expect(held.send).toHaveBeenCalledWith({ type: 'ui.reprint' });
+  });
+});

@@ -2,5 +2,6 @@ import type { Migration } from '../../db/database';
 import { migration0001Journal } from './0001_journal';
 import { migration0002ItemWeights } from './0002_item_weights';
 import { migration0003AssistantActions } from './0003_assistant_actions';
+import { migration0004SuspendedSales } from './0004_suspended_sales';
 
-export const journalMigrations: readonly Migration[] = [migration0001Journal, migration0002ItemWeights, migration0003AssistantActions];
+export const journalMigrations: readonly Migration[] = [migration0001Journal, migration0002ItemWeights, migration0003AssistantActions, migration0004SuspendedSales];

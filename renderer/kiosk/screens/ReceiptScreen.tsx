@@ -4,10 +4,34 @@ import { Button, type Send } from '../components';
 import { CheckIcon, PrinterIcon } from '../icons';
 import { useKioskText } from '../i18n';
 
+/** `receipt.*` for a sale put on hold: the slip prints (again on request); the shopper takes it. */
+function SuspendedScreen({ view, send }: { view: LaneView; send: Send }) {
+  const { t } = useKioskText();
+  const printing = view.state === 'receipt.printing';
+  return (
+    <div className="status" data-testid="suspended">
+      {printing ? <PrinterIcon className="status__icon status__icon--pulse" /> : <CheckIcon className="status__icon status__icon--success" />}
+      <h1 className="status__title">{t('suspended.title')}</h1>
+      <p className="status__body">{view.state === 'receipt.printFailed' ? t('receipt.printFailed.body') : t('suspended.body')}</p>
+      {!printing && (
+        <div className="status__actions">
+          <Button testId="reprint" variant="secondary" onPress={() => send({ type: 'ui.reprint' })}>
+            {t('receipt.reprint')}
+          </Button>
+          <Button testId="finish" variant="primary" onPress={() => send({ type: 'ui.finish' })}>
+            {t('receipt.finish')}
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
 /** `receipt.*`: the sale is paid; print, thank, and let the shopper go. */
 export function ReceiptScreen({ view, send }: { view: LaneView; send: Send }) {
   const { t, money } = useKioskText();
   const sale = view.context.closedSale;
+  if (sale?.status === 'suspended') return <SuspendedScreen view={view} send={send} />;
   const paidMinor = sale ? (sale.payments.length > 0 ? sale.payments.reduce((sum, p) => sum + p.amountMinor, 0) : saleTotalMinor(sale.lines)) : null;
   const paid = paidMinor !== null && (
     <p className="status__paid" data-testid="paid-amount">

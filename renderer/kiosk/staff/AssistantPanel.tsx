@@ -114,7 +114,9 @@ export function AssistantPanel({ view, send }: { view: LaneView; send: Send }) {
           <BarcodeSection open={editor?.kind === 'barcode'} onOpen={(open) => setEditor(open ? { kind: 'barcode' } : null)} send={send} />
         )}
 
-        {sale && nothingPaid && (scanning || parked || state === 'payment.choosing') && <VoidSaleSection key={sale.id} command={command} />}
+        {sale && nothingPaid && (scanning || parked || state === 'payment.choosing') && (
+          <VoidSaleSection key={sale.id} command={command} canSuspend={(scanning || parked) && sale.lines.length > 0} />
+        )}
 
         <LaneSection state={state} closing={context.closeAfterSale === true} command={command} />
       </div>
@@ -346,7 +348,7 @@ function BarcodeSection({ open, onOpen, send }: { open: boolean; onOpen: (open: 
 }
 
 /** Cancel the whole sale: the first tap asks, a second tap within a few seconds does it. */
-function VoidSaleSection({ command }: { command: (command: AssistantCommand) => void }) {
+function VoidSaleSection({ command, canSuspend }: { command: (command: AssistantCommand) => void; canSuspend: boolean }) {
   const { t } = useKioskText();
   const [confirming, setConfirming] = useState(false);
   useEffect(() => {
@@ -368,6 +370,12 @@ function VoidSaleSection({ command }: { command: (command: AssistantCommand) => 
         >
           {confirming ? t('confirmCancel.yes') : t('staff.voidSale')}
         </Button>
+        {/* On hold with a slip: the shopper comes back (or goes to another lane) and scans it. */}
+        {canSuspend && (
+          <Button testId="staff-suspend" onPress={() => command({ kind: 'suspendSale' })}>
+            {t('staff.suspend')}
+          </Button>
+        )}
       </div>
     </Section>
   );

@@ -59,6 +59,7 @@ export const bg: Catalog<'bg'> = {
   'bagging.keepDuringPayment': 'Моля, не вадете стоките от зоната за опаковане, докато не платите.',
   'unit.pricePerKg': '{{price}}/кг',
   'unit.pricePerPiece': '{{price}}/бр.',
+  'unit.tare': 'тара {{weight}}',
 
   'lookup.title': 'Търсене на стока',
   'lookup.back': 'Обратно към кошницата',

@@ -97,6 +97,7 @@ export const en = {
   'bagging.keepDuringPayment': 'Please leave your items in the bagging area until you have paid.',
   'unit.pricePerKg': '{{price}}/kg',
   'unit.pricePerPiece': '{{price}} each',
+  'unit.tare': 'tare {{weight}}',
 
   'lookup.title': 'Find an item',
   'lookup.back': 'Back to basket',

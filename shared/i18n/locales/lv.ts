@@ -60,6 +60,7 @@ export const lv: Catalog<'lv'> = {
   'bagging.keepDuringPayment': 'Lūdzu, neizņemiet preces no iepakošanas zonas, kamēr maksājums nav pabeigts.',
   'unit.pricePerKg': '{{price}}/kg',
   'unit.pricePerPiece': '{{price}}/gab.',
+  'unit.tare': 'tara {{weight}}',
 
   'lookup.title': 'Preces meklēšana',
   'lookup.back': 'Atpakaļ uz grozu',

@@ -61,6 +61,7 @@ export const ru: Catalog<'ru'> = {
   'bagging.keepDuringPayment': 'Пожалуйста, не убирайте товары из зоны упаковки до конца оплаты.',
   'unit.pricePerKg': '{{price}}/кг',
   'unit.pricePerPiece': '{{price}}/шт.',
+  'unit.tare': 'тара {{weight}}',
 
   'lookup.title': 'Поиск товара',
   'lookup.back': 'Назад к корзине',

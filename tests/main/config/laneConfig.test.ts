@@ -43,7 +43,16 @@ describe('lane configuration', () => {
         paymentTerminal: { driver: 'tcp', host: '127.0.0.1', port: 9100, timeoutSeconds: 120 },
       },
       log: { level: 'info' },
-      rules: { shopperRemovalLimitMinor: 500, shopperSkipBaggingLimit: 2, shopperKeyedEntry: false, assistantIdleSeconds: 120 },
+      rules: {
+        shopperRemovalLimitMinor: 500,
+        shopperSkipBaggingLimit: 2,
+        shopperKeyedEntry: false,
+        assistantIdleSeconds: 120,
+        containers: [
+          { id: 'paper-bag', name: { en: 'Paper bag', ru: 'Бумажный пакет', lv: 'Papīra maisiņš', bg: 'Хартиен плик' }, tareGrams: 6 },
+          { id: 'deli-tub', name: { en: 'Deli tub', ru: 'Контейнер', lv: 'Trauciņš', bg: 'Кутийка' }, tareGrams: 22 },
+        ],
+      },
     });
   });
 

@@ -172,4 +172,32 @@ describe('an assistant at the lane', () => {
     expect(after.runtime.restored).toBe(true);
     expect(after.runtime.view.context.assistant ?? null).toBeNull();
   });
+
+  it('suspends a sale with a printed slip, resumes it from the slip once, and says so for a slip used twice', async () => {
+    const lane = await startLane();
+    lane.devices.scanner.emitScan(showcase.milk);
+    lane.devices.scanner.emitScan(showcase.coffee);
+    const heldId = lane.runtime.view.context.sale!.id;
+    await signIn(lane, anna.id, anna.pin);
+    await send(lane, { type: 'ui.assistantCommand', command: { kind: 'suspendSale' } });
+    await vi.waitFor(() => expect(lane.runtime.view.state).toBe('receipt.done'));
+    const slip = lane.devices.printer.documents.at(-1)!;
+    expect(slip.blocks).toContainEqual({ kind: 'barcode', symbology: 'code128', data: `LW:S:${heldId}` });
+    expect(lane.journal.db.prepare('SELECT sale_id, total_minor, resumed_at FROM suspended_sales').all()).toEqual([{ sale_id: heldId, total_minor: 119 + 749, resumed_at: null }]);
+    // Not a completed sale: nothing for the store's sales yet.
+    expect(lane.journal.outbox()).toEqual([]);
+    await send(lane, { type: 'ui.finish' });
+    await send(lane, { type: 'ui.assistantSignOut' });
+
+    lane.devices.scanner.emitScan(`]C0LW:S:${heldId}`);
+    expect(lane.runtime.view.state).toBe('scanning.ready');
+    const resumed = lane.runtime.view.context.sale!;
+    expect(resumed.resumedFrom).toEqual([heldId]);
+    expect(lane.runtime.view.totalMinor).toBe(119 + 749);
+    expect(lane.journal.db.prepare('SELECT resumed_by_sale FROM suspended_sales WHERE sale_id = ?').get(heldId)).toEqual({ resumed_by_sale: resumed.id });
+
+    lane.devices.scanner.emitScan(`]C0LW:S:${heldId}`);
+    expect(lane.runtime.view.state).toBe('scanning.suspendedSaleNotFound');
+    expect(lane.runtime.view.context.sale?.lines).toHaveLength(2);
+  });
 });

@@ -351,3 +351,57 @@ describe('lane states', () => {
     expect(lane.context().sale?.assistantActions?.at(-1)).toMatchObject({ action: 'resumeSale' });
   });
 });
+
+describe('suspend and resume', () => {
+  it('puts a sale on hold with a slip, and a slip brings the basket back into a new sale, without bagging or the old ID check', async () => {
+    const lane = setupLane({ roles: ['scanner', 'printer', 'paymentTerminal', 'baggingScale'] });
+    lane.send(settled(0));
+    lane.send(scan(beer, weight(530)));
+    lane.send(scan(milk, weight(1040)));
+    lane.send(staff({ kind: 'approveAge' }));
+    lane.send(staff({ kind: 'suspendSale' }));
+    // The slip prints even if the shopper had said "no receipt".
+    expect(lane.state()).toBe('receipt.printing');
+    await lane.settle();
+    expect(lane.state()).toBe('receipt.done');
+    const held = lane.context().closedSale!;
+    expect(held).toMatchObject({ status: 'suspended', assistantActions: [expect.objectContaining({ action: 'approveAge' }), expect.objectContaining({ action: 'suspendSale', by: anna })] });
+    lane.send({ type: 'ui.finish' });
+    expect(lane.state()).toBe('idle');
+
+    lane.send({ type: 'suspended.found', sale: held });
+    expect(lane.state()).toBe('scanning.ready');
+    const resumed = lane.context().sale!;
+    expect(resumed.id).not.toBe(held.id);
+    expect(resumed.resumedFrom).toEqual([held.id]);
+    expect(resumed.lines.map((l) => l.gtin)).toEqual([beer.gtin, milk.gtin]);
+    // The items are in the trolley: nothing is expected in the bagging area.
+    expect(lane.context().bagging?.pending ?? []).toEqual([]);
+    // A new shopper at this lane: the ID is checked again.
+    expect(resumed.ageApproval).toBeUndefined();
+    lane.send({ type: 'ui.pay' });
+    expect(lane.state()).toBe('scanning.awaitingAgeCheck');
+  });
+
+  it('adds a slip’s items to a basket already under way, and says so plainly when a slip cannot be used', () => {
+    const lane = setupLane();
+    lane.send(scan(water));
+    const held = { ...lane.context().sale!, id: 'L02-aaaa-000007', status: 'suspended' as const, lines: [{ ...milk, lineId: 1 }] };
+    lane.send({ type: 'suspended.found', sale: held });
+    expect(lane.context().sale?.lines.map((l) => l.gtin)).toEqual([water.gtin, milk.gtin]);
+    lane.send({ type: 'suspended.notFound', saleId: 'L02-aaaa-000007' });
+    expect(lane.state()).toBe('scanning.suspendedSaleNotFound');
+    expect(lane.context().notice).toEqual({ kind: 'suspendedSaleNotFound' });
+    expect(lane.context().sale?.lines).toHaveLength(2);
+  });
+
+  it('never suspends a sale with money paid', async () => {
+    const lane = setupLane({ answer: (request) => ({ kind: 'approved', reference: request.reference, amountMinor: 100, currency: 'EUR', authCode: 'P', maskedPan: '**** 1' }) });
+    lane.send(scan(water));
+    lane.send({ type: 'ui.pay' });
+    lane.send({ type: 'ui.payByCard' });
+    await lane.settle();
+    lane.send(staff({ kind: 'suspendSale' }));
+    expect(lane.state()).toBe('payment.choosing');
+  });
+});

@@ -168,6 +168,9 @@ const staffEvents: CheckoutEvent[] = [
   { type: 'coupon.scanned', code: 'LW:C:MILK', coupon: { code: 'LW:C:MILK', name: { en: 'Milk coupon' }, gtins: [milk.gtin], rule: { kind: 'percentage', percentBp: 2000 } } },
   { type: 'coupon.scanned', code: 'LW:C:NOPE' },
   { type: 'loyalty.scanned', card: '2401000012345' },
+  // A suspended sale's slip: found (its milk joins the basket), and one that cannot be used.
+  { type: 'suspended.found', sale: { id: 'L02-e0e0e0e0-000009', number: 9, startedAt: 0, lines: [{ ...milk, lineId: 1 }], nextLineId: 2, status: 'suspended', payments: [], language: 'en' } },
+  { type: 'suspended.notFound', saleId: 'L02-e0e0e0e0-000010' },
   ...(['ui.start', 'ui.pay', 'ui.dismiss', 'ui.backToBasket', 'ui.finish', 'ui.payByCard', 'ui.payAtAssistant', 'ui.skipBagging'] as const).map((type) => ({ type }) as CheckoutEvent),
   ...(
     [
@@ -179,6 +182,7 @@ const staffEvents: CheckoutEvent[] = [
       { kind: 'setQuantity', lineId: 1, quantity: 3 },
       { kind: 'overridePrice', lineId: 1, priceMinor: 50, reason: 'damaged' },
       { kind: 'voidSale' },
+      { kind: 'suspendSale' },
       { kind: 'resumeSale' },
       { kind: 'closeLane' },
       { kind: 'openLane' },

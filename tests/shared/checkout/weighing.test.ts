@@ -54,6 +54,33 @@ describe('weighing rules', () => {
     expect(weighingStatus({ ...base, reading: kg(40) }).kind).toBe('ready');
     expect(weighingStatus({ ...base, reading: { kind: 'stable', weight: scaleWeight(150, 2, 'lb'), net: false } }).kind).toBe('unsupportedUnit');
   });
+
+  describe('with a container’s preset tare', () => {
+    const inBag = { ...base, tareGrams: 6 };
+
+    it('sells the net weight (gross − tare), priced from the net weight', () => {
+      // 1.240 kg gross − 0.006 kg = 1.234 kg net × 1.99 €/kg = 2.45566 € → 2.46 €
+      expect(weighingStatus({ ...inBag, reading: kg(1240) })).toEqual({ kind: 'ready', grams: 1234, priceMinor: 246, tareGrams: 6 });
+      expect(weighingStatus({ ...base, tareGrams: 0, reading: kg(1240) })).toEqual({ kind: 'ready', grams: 1240, priceMinor: 247 });
+    });
+
+    it('applies the minimum to the net weight', () => {
+      expect(weighingStatus({ ...inBag, reading: kg(45) })).toEqual({ kind: 'belowMinimum', grams: 39 });
+      expect(weighingStatus({ ...inBag, reading: kg(46) })).toMatchObject({ kind: 'ready', grams: 40 });
+    });
+
+    it('never sells a gross reading at or below the tare, and never shows a negative weight', () => {
+      expect(weighingStatus({ ...inBag, reading: kg(6) })).toEqual({ kind: 'belowMinimum', grams: 0 });
+      expect(weighingStatus({ ...inBag, reading: kg(4) })).toEqual({ kind: 'belowMinimum', grams: 0 });
+      // Even on a lane configured without a minimum.
+      expect(weighingStatus({ ...inBag, minimumWeightGrams: 0, reading: kg(6) })).toEqual({ kind: 'belowMinimum', grams: 0 });
+    });
+
+    it('judges the empty scale and the zero since the last weighing on the gross reading', () => {
+      expect(weighingStatus({ ...inBag, reading: kg(0) }).kind).toBe('placeItem');
+      expect(weighingStatus({ ...inBag, zeroSeen: false, reading: kg(800) }).kind).toBe('clearScale');
+    });
+  });
 });
 
 describe('weighing in the checkout statechart', () => {

@@ -10,7 +10,8 @@ export type SimulatorDecision =
   | 'approve'
   | 'decline'
   | 'cancel'
-  | { readonly kind: 'approve'; readonly last4?: string; readonly scheme?: string }
+  /** `approvedMinor`: a prepaid or gift card with only this much on it (a partial approval, at most the amount asked). */
+  | { readonly kind: 'approve'; readonly last4?: string; readonly scheme?: string; readonly approvedMinor?: number }
   | { readonly kind: 'decline'; readonly reason: DeclineReason; readonly message?: string }
   | { readonly kind: 'cancel' };
 
@@ -456,7 +457,8 @@ function outcomeOf(transaction: Transaction, decision: SimulatorDecision): Termi
     case 'approve': {
       const details = typeof decision === 'object' && decision.kind === 'approve' ? decision : undefined;
       // 4242…: the well-known test card number; the terminal only ever reveals its last four digits.
-      return { kind: 'approved', reference, amountMinor, currency, authCode: authCode(), maskedPan: maskPan(details?.last4 ?? '4242'), scheme: details?.scheme ?? 'VISA' };
+      const approvedMinor = details?.approvedMinor !== undefined ? Math.min(details.approvedMinor, amountMinor) : amountMinor;
+      return { kind: 'approved', reference, amountMinor: approvedMinor, currency, authCode: authCode(), maskedPan: maskPan(details?.last4 ?? '4242'), scheme: details?.scheme ?? 'VISA' };
     }
     case 'decline': {
       const details = typeof decision === 'object' && decision.kind === 'decline' ? decision : undefined;
@@ -492,6 +494,9 @@ function validateDecision(decision: SimulatorDecision): void {
     return;
   }
   if (decision.kind === 'approve' && decision.last4 !== undefined && !/^\d{4}$/.test(decision.last4)) throw new RangeError('last4 must be four digits');
+  if (decision.kind === 'approve' && decision.approvedMinor !== undefined && (!Number.isSafeInteger(decision.approvedMinor) || decision.approvedMinor <= 0)) {
+    throw new RangeError('approvedMinor must be a positive integer of minor units');
+  }
 }
 
 function validateDelay(delayMs: number): void {

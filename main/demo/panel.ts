@@ -26,6 +26,9 @@ export interface SampleScan {
 /** A demo shopper's loyalty card (Code 128, store prefix `LW:L:`). */
 export const demoLoyaltyCard = 'LW:L:2401000012345';
 
+/** A gift card with €5.00 on it: the terminal approves at most that, and the shopper pays the rest another way. */
+export const demoGiftCard = { kind: 'approve', approvedMinor: 500, scheme: 'GIFT', last4: '0500' } as const;
+
 export function demoSampleScans(): SampleScan[] {
   const template = getRestrictedTemplate(demoSettings.restrictedTemplate ?? 'sweden')!;
   return [
@@ -53,7 +56,8 @@ export function demoSampleScans(): SampleScan[] {
 const laneAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('scan'), code: z.string().min(1).max(512), bag: z.boolean().default(false) }),
   z.object({ action: z.literal('garbage') }),
-  z.object({ action: z.literal('terminal'), decision: z.enum(['approve', 'decline', 'cancel']) }),
+  /** `approvePart`: a gift card with €5.00 on it — the terminal approves at most that (split tender). */
+  z.object({ action: z.literal('terminal'), decision: z.enum(['approve', 'approvePart', 'decline', 'cancel']) }),
   z.object({ action: z.literal('paper'), paper: z.enum(['ok', 'nearEnd', 'end']) }),
   z.object({ action: z.literal('cover'), open: z.boolean() }),
   /** Something put on (or taken off) the weighing platter; `motion` leaves it swinging until the next load. */
@@ -114,7 +118,7 @@ export async function startDevicePanel(lanes: readonly DemoLane[], options: { po
           await lane.scanner.writeRaw(Uint8Array.from([0x00, 0xff, 0x1b, 0x07, 0x80, 0x9f, 0x0d]));
           break;
         case 'terminal':
-          lane.terminal.decide(command.decision);
+          lane.terminal.decide(command.decision === 'approvePart' ? demoGiftCard : command.decision);
           break;
         case 'paper':
           lane.printer.setPaper(command.paper);
@@ -243,6 +247,7 @@ function render(state) {
         ? el('div', {}, ['Waiting for card: ' + (pending.amountMinor / 100).toFixed(2) + ' ' + pending.currency + ' ',
             el('button', { className: 'go', textContent: 'Approve', onclick: () => post(lane.laneId, { action: 'terminal', decision: 'approve' }) }),
             el('button', { className: 'stop', textContent: 'Decline', onclick: () => post(lane.laneId, { action: 'terminal', decision: 'decline' }) }),
+            el('button', { textContent: 'Gift card with €5.00 (partial)', onclick: () => post(lane.laneId, { action: 'terminal', decision: 'approvePart' }) }),
             el('button', { textContent: 'Shopper cancels on terminal', onclick: () => post(lane.laneId, { action: 'terminal', decision: 'cancel' }) })])
         : el('p', { textContent: 'Idle: no payment in progress.' }),
       el('h3', { textContent: 'Receipt printer (paper: ' + lane.paper + ')' }),

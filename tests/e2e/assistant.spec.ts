@@ -1,5 +1,6 @@
 import { demoAssistants } from '../../main/assistants/demoAssistants';
 import { showcase } from '../../main/catalog/demoCatalog';
+import { demoGiftCard } from '../../main/demo/panel';
 import { decideOnTerminal, expect, expectScreen, openKiosk, test } from './support/fixtures';
 import { signInAtLane, typeInSection } from './support/staff';
 
@@ -113,4 +114,33 @@ test('an assistant puts a sale on hold; the slip scanned later brings the basket
   await expectScreen(page, 'scanning.suspendedSaleNotFound');
   await page.getByTestId('dismiss').click();
   await expect(page.getByTestId('basket-line')).toHaveCount(2);
+});
+
+test('split tender: a gift card covers part, the assistant takes the rest in cash, and the receipt shows both', async ({ page, lane, shot }) => {
+  await openKiosk(page, lane);
+  await lane.scanner.scan(showcase.bread);
+  await lane.scanner.scan(showcase.coffee);
+  // 1.89 + 7.49 = 9.38.
+  await page.getByTestId('pay').click();
+  await page.getByTestId('pay-card').click();
+  await expect.poll(() => lane.terminal.pending.length, { timeout: 10_000 }).toBeGreaterThan(0);
+  lane.terminal.decide(demoGiftCard);
+  await expectScreen(page, 'payment.choosing');
+  await expect(page.getByTestId('notice')).toHaveAttribute('data-kind', 'partialApproval');
+  await expect(page.getByTestId('notice')).toContainText('4.38');
+  await shot('partial-approval');
+  await page.getByTestId('dismiss').click();
+  await expect(page.getByTestId('paid-so-far')).toContainText('5.00');
+  // Paid in part: the basket can no longer be changed from the shopper's side.
+  await expect(page.getByTestId('back-to-basket')).toHaveCount(0);
+  await page.getByTestId('pay-assistant').click();
+  await signInAtLane(page, anna.id, anna.pin);
+  await typeInSection(page, 'tender', '500');
+  await expect(page.getByTestId('staff-tender-change')).toContainText('0.62');
+  await page.getByTestId('staff-tender-cash').click();
+  const receipt = await lane.printer.waitForReceipt(15_000, 0);
+  expect(receipt.text).toMatch(/GIFT [*\s]+0500\s+.*5\.00/);
+  expect(receipt.text).toMatch(/Cash\s+.*5\.00/);
+  expect(receipt.text).toMatch(/Change\s+.*0\.62/);
+  await expectScreen(page, 'receipt.done');
 });

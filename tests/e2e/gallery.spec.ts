@@ -2,6 +2,8 @@ import type { Page } from '@playwright/test';
 import { produceGtin, showcase } from '../../main/catalog/demoCatalog';
 import { languages } from '../../shared/i18n/languages';
 import { demoAssistants } from '../../main/assistants/demoAssistants';
+import { demoCouponCodes } from '../../main/catalog/demoPromotions';
+import { demoLoyaltyCard } from '../../main/demo/panel';
 import { decideOnTerminal, expect, expectScreen, openKiosk, test } from './support/fixtures';
 import { signInAtLane, typeInSection } from './support/staff';
 
@@ -64,8 +66,17 @@ for (const language of languages) {
     if (language !== 'en') await page.getByTestId(`language-${language}`).click();
     await lane.scanner.scan(showcase.milk);
     await lane.scanner.scan(showcase.chocolate);
+    await lane.scanner.scan(`]C0${demoLoyaltyCard}`);
     await expect(page.getByTestId('basket-line')).toHaveCount(2);
+    // The chocolate's offer and the loyalty card: discounts and savings in the shopper's language.
+    await expect(page.getByTestId('savings')).toBeVisible();
+    await expect(page.getByTestId('loyalty')).toBeVisible();
     await check('basket');
+
+    await lane.scanner.scan(`]C0${demoCouponCodes.expired}`);
+    await expectScreen(page, 'scanning.couponRejected');
+    await check('coupon-rejected');
+    await page.getByTestId('dismiss').click();
 
     await page.getByTestId('help').click();
     await expect(page.getByTestId('help-banner')).toBeVisible();

@@ -176,6 +176,19 @@ describe('CardTerminalSimulator', () => {
     expect(result.type === 'result' && result.outcome.kind === 'approved' && result.outcome.authCode).toMatch(/^[A-Z0-9]{6}$/);
   });
 
+  it('approves part of the amount for a gift card with less on it, never more than asked', async () => {
+    const lane = await connect();
+    lane.send({ type: 'authorize', reference: 'R1', amountMinor: 938, currency: 'EUR' });
+    await lane.next((message) => message.type === 'pending');
+    simulator.decide({ kind: 'approve', approvedMinor: 500, scheme: 'GIFT' });
+    expect(await lane.next((message) => message.type === 'result')).toMatchObject({ outcome: { kind: 'approved', reference: 'R1', amountMinor: 500 } });
+    lane.send({ type: 'authorize', reference: 'R2', amountMinor: 438, currency: 'EUR' });
+    await lane.next((message) => message.type === 'pending' && message.reference === 'R2');
+    simulator.decide({ kind: 'approve', approvedMinor: 5000 });
+    expect(await lane.next((message) => message.type === 'result' && message.outcome.reference === 'R2')).toMatchObject({ outcome: { kind: 'approved', amountMinor: 438 } });
+    expect(() => simulator.decide({ kind: 'approve', approvedMinor: 0 })).toThrow(RangeError);
+  });
+
   it('decides by script first, then by mode', async () => {
     simulator.setMode({ mode: 'auto', decision: 'decline', delayMs: 5 });
     simulator.script([{ decision: 'approve', delayMs: 10 }]);

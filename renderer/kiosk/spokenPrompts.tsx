@@ -23,8 +23,15 @@ export function spokenPromptFor(state: string, view: LaneView, t: TranslateFn): 
       return t('payment.prompt.presentCard');
     case 'payment.failed':
       return t('payment.failed.title');
+    // Waiting for an assistant: said, so a shopper who looked away knows to stay.
+    case 'scanning.awaitingAgeCheck':
+      return `${t('age.waiting.title')}. ${t('age.waiting.body')}`;
+    case 'payment.choosing':
+      return t('payment.choose.title');
+    case 'payment.atAssistant':
+      return t('payment.atAssistant.title');
     case 'receipt.done':
-      return t('receipt.done.body');
+      return view.context.closedSale?.status === 'suspended' ? t('suspended.body') : t('receipt.done.body');
     default:
       return null;
   }

@@ -39,4 +39,14 @@ describe('spoken prompts', () => {
     render(kiosk(view('scanning.baggingMismatch', { sale: basket, bagging: { expectedGrams: 0, pending: [], mismatch: { kind: 'unexpectedItem', extraGrams: 500 } } }), speaker));
     expect(said[0]?.text).toContain('Unexpected item in the bagging area');
   });
+
+  it('tell a shopper waiting for an assistant why, and how to pay', () => {
+    const { speaker, said } = speakerSpy();
+    const { rerender } = render(kiosk(view('scanning.awaitingAgeCheck', { sale: basket, language: 'lv' }), speaker));
+    expect(said.at(-1)).toEqual({ text: expect.stringContaining('dokument') as string, locale: 'lv-LV' });
+    rerender(kiosk(view('payment.choosing', { sale: basket }), speaker));
+    expect(said.at(-1)?.text).toBe('How would you like to pay?');
+    rerender(kiosk(view('payment.atAssistant', { sale: basket }), speaker));
+    expect(said.at(-1)?.text).toBe('An assistant is coming to take your payment');
+  });
 });

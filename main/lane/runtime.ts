@@ -326,7 +326,7 @@ export class LaneRuntime {
         }),
         printReceipt: fromPromise(async ({ input }): Promise<PrintResult> => {
           // A suspended sale prints its slip; anything else its receipt.
-          const document = input.sale.status === 'suspended' ? buildSuspendSlip(input.sale, input.lane) : buildReceiptDocument(input.sale, input.lane);
+          const document = input.sale.status === 'suspended' ? buildSuspendSlip(input.sale, input.lane) : buildReceiptDocument(input.sale, input.lane, { reprint: input.copy === true });
           const result = await devices.printer.print(document);
           if (result.ok) return { ok: true };
           log.warn({ saleId: input.sale.id, reason: result.error.reason, detail: result.error.detail, stage: result.error.stage }, 'receipt not printed');

@@ -18,6 +18,7 @@ const assistantCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('overridePrice'), lineId, priceMinor: amountMinor, reason: z.enum(['damaged', 'shelfPrice', 'other']) }).strict(),
   command('voidSale'),
   command('suspendSale'),
+  command('reprintLastReceipt'),
   command('resumeSale'),
   command('closeLane'),
   command('openLane'),

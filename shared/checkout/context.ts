@@ -73,7 +73,8 @@ export interface PaymentAttempt {
 }
 
 export type ReceiptState =
-  | { readonly status: 'printing' }
+  /** `copy`: this sale's receipt was printed before; this one is marked as a copy. */
+  | { readonly status: 'printing'; readonly copy?: boolean }
   | { readonly status: 'printed' }
   /** The shopper said "no receipt"; it can still be printed from the thank-you screen. */
   | { readonly status: 'notWanted' }
@@ -145,6 +146,8 @@ export interface CheckoutInput {
 export interface PrintRequest {
   readonly sale: Sale;
   readonly lane: LaneInfo;
+  /** Printed again after a receipt already came out: marked "copy" on the paper. */
+  readonly copy?: boolean;
 }
 
 export type PrintResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };

@@ -73,6 +73,8 @@ export type AssistantCommand =
   | { readonly kind: 'voidSale' }
   /** Put the sale on hold with a slip (the shopper fetches their wallet); any lane resumes it from the slip. */
   | { readonly kind: 'suspendSale' }
+  /** The last sale's receipt again, marked as a copy (a shopper came back for it). */
+  | { readonly kind: 'reprintLastReceipt' }
   /** A parked sale: carry on scanning for the shopper who came back. */
   | { readonly kind: 'resumeSale' }
   /** Closed lanes invite nobody until an assistant opens them; a sale under way finishes first. */

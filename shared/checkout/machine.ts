@@ -189,6 +189,7 @@ export const checkoutMachine = setup({
     loyaltyCardKnown: ({ context }) => context.sale?.loyalty !== undefined,
     suspendedSaleFound: ({ event }) => event.type === 'suspended.found',
     slipToPrint: ({ context }) => context.closedSale?.status === 'suspended',
+    lastSaleCompleted: ({ context }) => context.closedSale?.status === 'completed',
     /** Nobody knows whether the card was charged (no answer, or the terminal went away mid-way). */
     chargeUnknown: ({ context }) => context.payment?.failure?.kind === 'timedOut' || context.payment?.failure?.kind === 'unavailable',
     cancelled: (_, outcome: PaymentOutcome) => outcome.kind === 'cancelled',
@@ -431,7 +432,15 @@ export const checkoutMachine = setup({
       const { sale, lastAssistantAction } = assistance.audited(context, event, 'voidSale', { lines: context.sale.lines.length, totalMinor: saleTotal(context.sale) });
       return { closedSale: { ...sale!, status: 'cancelled' as const, closedAt: Date.now(), language: context.language }, sale: null, lastAssistantAction };
     }),
-    markPrinting: assign({ receipt: (): ReceiptState => ({ status: 'printing' }) }),
+    // A receipt that already came out once prints again as a copy.
+    markPrinting: assign({
+      receipt: ({ context }): ReceiptState => ({ status: 'printing', copy: context.receipt?.status === 'printed' || (context.receipt?.status === 'printing' && context.receipt.copy === true) }),
+    }),
+    startReceiptCopy: assign(({ context, event }) => {
+      if (event.type !== 'assistant.reprintLastReceipt' || !context.closedSale) return {};
+      const { lastAssistantAction } = assistance.audited(context, event, 'reprintLastReceipt', { saleId: context.closedSale.id }, null);
+      return { receipt: { status: 'printing', copy: true } as ReceiptState, lastAssistantAction };
+    }),
     markReceiptNotWanted: assign({ receipt: (): ReceiptState => ({ status: 'notWanted' }) }),
     setReceiptWanted: assign({ receiptWanted: ({ context, event }) => (event.type === 'ui.setReceiptWanted' ? event.wanted : (context.receiptWanted ?? true)) }),
     markPrinted: assign({ receipt: (): ReceiptState => ({ status: 'printed' }) }),
@@ -494,6 +503,7 @@ export const checkoutMachine = setup({
         'suspended.notFound': enterSuspendedSale,
         'ui.openLookup': 'scanning.lookup',
         'assistant.startMaintenance': { target: 'maintenance', actions: 'startMaintenance' },
+        'assistant.reprintLastReceipt': { guard: 'lastSaleCompleted', target: 'receipt.printing', actions: 'startReceiptCopy' },
       },
     },
 
@@ -801,7 +811,7 @@ export const checkoutMachine = setup({
           entry: 'markPrinting',
           invoke: {
             src: 'printReceipt',
-            input: ({ context }) => ({ sale: context.closedSale!, lane: context.lane }),
+            input: ({ context }) => ({ sale: context.closedSale!, lane: context.lane, copy: context.receipt?.status === 'printing' && context.receipt.copy === true }),
             onDone: [
               { guard: { type: 'printed', params: ({ event }) => event.output }, target: 'done', actions: 'markPrinted' },
               { target: 'printFailed', actions: { type: 'markPrintFailed', params: ({ event }) => (event.output.ok ? '' : event.output.reason) } },

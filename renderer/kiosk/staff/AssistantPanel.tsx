@@ -118,7 +118,7 @@ export function AssistantPanel({ view, send }: { view: LaneView; send: Send }) {
           <VoidSaleSection key={sale.id} command={command} canSuspend={(scanning || parked) && sale.lines.length > 0} />
         )}
 
-        <LaneSection state={state} closing={context.closeAfterSale === true} command={command} />
+        <LaneSection state={state} closing={context.closeAfterSale === true} canReprint={context.closedSale?.status === 'completed'} command={command} />
       </div>
       <div className="staff-panel__foot">
         <Button testId="staff-panel-sign-out" onPress={() => send({ type: 'ui.assistantSignOut' })}>
@@ -382,7 +382,7 @@ function VoidSaleSection({ command, canSuspend }: { command: (command: Assistant
 }
 
 /** Open, close or service the lane; closing during a sale waits for the sale to end. */
-function LaneSection({ state, closing, command }: { state: string; closing: boolean; command: (command: AssistantCommand) => void }) {
+function LaneSection({ state, closing, canReprint, command }: { state: string; closing: boolean; canReprint: boolean; command: (command: AssistantCommand) => void }) {
   const { t } = useKioskText();
   let actions: ReactNode;
   if (state === 'closed') {
@@ -411,6 +411,12 @@ function LaneSection({ state, closing, command }: { state: string; closing: bool
         <Button testId="staff-maintenance" onPress={() => command({ kind: 'startMaintenance' })}>
           {t('staff.lane.maintenance')}
         </Button>
+        {/* A shopper came back for the receipt of the sale just finished: printed again, marked as a copy. */}
+        {state === 'idle' && canReprint && (
+          <Button testId="staff-reprint-last" onPress={() => command({ kind: 'reprintLastReceipt' })}>
+            {t('staff.reprintLast')}
+          </Button>
+        )}
       </>
     );
   } else if (closing) {

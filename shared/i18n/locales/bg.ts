@@ -244,6 +244,7 @@ export const bg: Catalog<'bg'> = {
   'staff.lane.maintenance': 'Профилактика',
   'staff.lane.endMaintenance': 'Край на профилактиката',
   'staff.suspend': 'Отложи, отпечатай талон',
+  'staff.reprintLast': 'Копие на последната бележка',
   'staff.keypad.clear': 'Изчисти',
   'staff.keypad.back': 'Изтрий',
   'staff.cancel': 'Отказ',

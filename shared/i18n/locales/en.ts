@@ -282,6 +282,7 @@ export const en = {
   'staff.lane.maintenance': 'Maintenance',
   'staff.lane.endMaintenance': 'End maintenance',
   'staff.suspend': 'Suspend sale, print slip',
+  'staff.reprintLast': 'Reprint last receipt',
   'staff.keypad.clear': 'Clear',
   'staff.keypad.back': 'Delete',
   'staff.cancel': 'Cancel',

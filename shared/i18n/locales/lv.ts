@@ -245,6 +245,7 @@ export const lv: Catalog<'lv'> = {
   'staff.lane.maintenance': 'Apkope',
   'staff.lane.endMaintenance': 'Beigt apkopi',
   'staff.suspend': 'Atlikt pirkumu, drukāt talonu',
+  'staff.reprintLast': 'Pēdējā čeka kopija',
   'staff.keypad.clear': 'Notīrīt',
   'staff.keypad.back': 'Dzēst',
   'staff.cancel': 'Atcelt',

@@ -246,6 +246,7 @@ export const ru: Catalog<'ru'> = {
   'staff.lane.maintenance': 'Обслуживание',
   'staff.lane.endMaintenance': 'Завершить обслуживание',
   'staff.suspend': 'Отложить, напечатать талон',
+  'staff.reprintLast': 'Копия последнего чека',
   'staff.keypad.clear': 'Сброс',
   'staff.keypad.back': 'Стереть',
   'staff.cancel': 'Отмена',

@@ -200,4 +200,21 @@ describe('an assistant at the lane', () => {
     expect(lane.runtime.view.state).toBe('scanning.suspendedSaleNotFound');
     expect(lane.runtime.view.context.sale?.lines).toHaveLength(2);
   });
+
+  it('prints the last receipt again for an assistant, marked as a reprint on the paper', async () => {
+    const lane = await startLane();
+    lane.devices.scanner.emitScan(showcase.milk);
+    await send(lane, { type: 'ui.pay' });
+    await send(lane, { type: 'ui.payByCard' });
+    lane.devices.paymentTerminal.approve();
+    await vi.waitFor(() => expect(lane.runtime.view.state).toBe('receipt.done'));
+    await send(lane, { type: 'ui.finish' });
+    await signIn(lane, anna.id, anna.pin);
+    await send(lane, { type: 'ui.assistantCommand', command: { kind: 'reprintLastReceipt' } });
+    await vi.waitFor(() => expect(lane.devices.printer.documents).toHaveLength(2));
+    const texts = (index: number) => lane.devices.printer.documents[index]!.blocks.flatMap((block) => (block.kind === 'text' ? [block.text] : []));
+    expect(texts(0)).not.toContain('REPRINT');
+    expect(texts(1)).toContain('REPRINT');
+    expect(lane.journal.assistantActions().at(-1)).toMatchObject({ action: 'reprintLastReceipt', by: { id: anna.id } });
+  });
 });

@@ -405,3 +405,30 @@ describe('suspend and resume', () => {
     expect(lane.state()).toBe('payment.choosing');
   });
 });
+
+describe('receipt copies', () => {
+  it('reprints the last completed sale for an assistant, marked as a copy and audited', async () => {
+    const lane = setupLane();
+    lane.send(scan(milk));
+    lane.send({ type: 'ui.pay' });
+    lane.send({ type: 'ui.payByCard' });
+    await lane.settle();
+    lane.send({ type: 'ui.finish' });
+    expect(lane.state()).toBe('idle');
+    const saleId = lane.context().closedSale!.id;
+    lane.send(staff({ kind: 'reprintLastReceipt' }));
+    expect(lane.state()).toBe('receipt.printing');
+    expect(lane.context().receipt).toEqual({ status: 'printing', copy: true });
+    expect(lane.context().lastAssistantAction).toMatchObject({ action: 'reprintLastReceipt', by: anna, detail: { saleId } });
+    await lane.settle();
+    expect(lane.state()).toBe('receipt.done');
+  });
+
+  it('has nothing to reprint after a cancelled sale', () => {
+    const lane = setupLane();
+    lane.send(scan(milk));
+    lane.send(staff({ kind: 'voidSale' }));
+    lane.send(staff({ kind: 'reprintLastReceipt' }));
+    expect(lane.state()).toBe('idle');
+  });
+});

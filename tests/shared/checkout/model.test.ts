@@ -183,6 +183,7 @@ const staffEvents: CheckoutEvent[] = [
       { kind: 'overridePrice', lineId: 1, priceMinor: 50, reason: 'damaged' },
       { kind: 'voidSale' },
       { kind: 'suspendSale' },
+      { kind: 'reprintLastReceipt' },
       { kind: 'resumeSale' },
       { kind: 'closeLane' },
       { kind: 'openLane' },

@@ -60,3 +60,6 @@ export function priceForWeight(grams: number, pricePerKgMinor: number): number {
   if (!Number.isSafeInteger(product)) throw new RangeError('weight × price overflows');
   return Math.floor((product + 500) / 1000);
 }
+
+/** The largest amount staff may type at a lane (a price, cash handed over): 100,000.00 in a two-digit currency. */
+export const maximumKeyedAmountMinor = 10_000_000;

@@ -146,7 +146,7 @@ export class LaneRuntime {
     } catch (error) {
       this.#log.error({ gtin, error: String(error) }, 'catalogue lookup failed');
     }
-    return this.#withBaggingExpectation(priceScan({ scannedCode: gtin, lookupGtin: gtin }, item));
+    return this.#withLaneKnowledge(priceScan({ scannedCode: gtin, lookupGtin: gtin }, item));
   }
 
   async #signIn(assistantId: string, pin: string): Promise<CheckoutEvent> {
@@ -201,9 +201,13 @@ export class LaneRuntime {
     return promotions.length > 0 ? { ...outcome, promotions } : outcome;
   }
 
+  /** A priced scan completed with what the lane knows besides the price: the item's offers and its learned weight. */
+  #withLaneKnowledge(outcome: ScanOutcome): ScanOutcome {
+    return this.#withBaggingExpectation(this.#withOffers(outcome));
+  }
+
   /** What the bagging area should gain for this item, from what the lane has learned it weighs. */
   #withBaggingExpectation(outcome: ScanOutcome): ScanOutcome {
-    outcome = this.#withOffers(outcome);
     if (outcome.kind !== 'item' || !this.#options.devices.baggingScale) return outcome;
     let profile;
     try {
@@ -458,7 +462,7 @@ export class LaneRuntime {
     }
     const outcome = priceScan({ scannedCode: code, lookupGtin: barcode.lookupGtin, priceMinor: barcode.priceMinor, weightGrams: barcode.weightGrams }, item);
     if (outcome.kind === 'unknownItem') log.info({ code, gtin: barcode.lookupGtin }, 'item not in catalogue');
-    return this.#withBaggingExpectation(outcome);
+    return this.#withLaneKnowledge(outcome);
   }
 
   /** Commit, then publish. Runs synchronously inside every statechart step. */

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { languages } from '../i18n/languages';
 import type { AssistantCommand, UiEvent } from '../checkout/events';
 import { maximumLineQuantity } from '../checkout/sale';
+import { maximumKeyedAmountMinor } from '../money';
 
 const bare = <T extends UiEvent['type']>(type: T) => z.object({ type: z.literal(type) }).strict();
 const command = <K extends AssistantCommand['kind']>(kind: K) => z.object({ kind: z.literal(kind) }).strict();
 const lineId = z.number().int().positive();
 /** Amounts an assistant types: whole minor units, up to 100,000.00. */
-const amountMinor = z.number().int().min(0).max(10_000_000);
+const amountMinor = z.number().int().min(0).max(maximumKeyedAmountMinor);
 
 const assistantCommandSchema = z.discriminatedUnion('kind', [
   command('approveAge'),

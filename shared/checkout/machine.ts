@@ -42,6 +42,11 @@ function startSale(context: CheckoutContext, now: number): { sale: Sale; lastSal
   };
 }
 
+/** The sale under way, or a new one (with its number) when this is the shopper's first item, coupon or card. */
+function openSale(context: CheckoutContext): { sale: Sale; lastSaleNumber: number } {
+  return context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+}
+
 /** A store rule's default: shoppers may leave two items per sale out of the bagging area on their own. */
 export const defaultShopperSkipBaggingLimit = 2;
 
@@ -215,7 +220,7 @@ export const checkoutMachine = setup({
     }),
     addScannedItem: assign(({ context, event }) => {
       if (!isItemEntry(event) || event.outcome.kind !== 'item') return {};
-      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      const started = openSale(context);
       const expectation = event.outcome.bagging ?? baggingExpectation(undefined);
       const keyedBy = event.type === 'scanner.scanned' ? event.keyedBy : undefined;
       const line = { ...event.outcome.line, bagging: expectation, ...(keyedBy ? { keyed: true } : {}) };
@@ -299,7 +304,7 @@ export const checkoutMachine = setup({
     addWeighedItem: assign(({ context }) => {
       const status = weighingStatusOf(context);
       if (!context.weighing || status?.kind !== 'ready') return {};
-      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      const started = openSale(context);
       // The weight and price shown when the shopper pressed "Add": the same numbers go on the receipt.
       // Just weighed on the legal scale: the bagging scale must see the same weight, the container included (gross).
       const expectation = weighedExpectation(status.grams + (status.tareGrams ?? 0));
@@ -366,7 +371,7 @@ export const checkoutMachine = setup({
     }),
     addCoupon: assign(({ context, event }) => {
       if (event.type !== 'coupon.scanned' || !event.coupon) return {};
-      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      const started = openSale(context);
       return { ...started, sale: { ...started.sale, coupons: [...(started.sale.coupons ?? []), event.coupon] }, notice: null };
     }),
     noteCouponRejected: assign({
@@ -378,13 +383,13 @@ export const checkoutMachine = setup({
     }),
     addLoyaltyCard: assign(({ context, event }) => {
       if (event.type !== 'loyalty.scanned') return {};
-      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      const started = openSale(context);
       return { ...started, sale: { ...started.sale, loyalty: { card: event.card } }, notice: null };
     }),
     noteLoyaltyAlreadyScanned: assign({ notice: (): Notice => ({ kind: 'loyaltyAlreadyScanned' }) }),
     resumeSuspendedSale: assign(({ context, event }) => {
       if (event.type !== 'suspended.found') return {};
-      const started = context.sale ? { sale: context.sale, lastSaleNumber: context.lastSaleNumber } : startSale(context, Date.now());
+      const started = openSale(context);
       return { ...started, sale: resumeInto(started.sale, event.sale), notice: null };
     }),
     noteSuspendedSaleNotFound: assign({ notice: (): Notice => ({ kind: 'suspendedSaleNotFound' }) }),

@@ -1,5 +1,6 @@
 import type { LaneView } from '../../../shared/bridge/laneView';
-import { saleTotalMinor } from '../../../shared/checkout/sale';
+import { saleTotal } from '../../../shared/checkout/pricing';
+import { paidMinor } from '../../../shared/checkout/sale';
 import { Button, type Send } from '../components';
 import { CheckIcon, PrinterIcon } from '../icons';
 import { useKioskText } from '../i18n';
@@ -32,10 +33,9 @@ export function ReceiptScreen({ view, send }: { view: LaneView; send: Send }) {
   const { t, money } = useKioskText();
   const sale = view.context.closedSale;
   if (sale?.status === 'suspended') return <SuspendedScreen view={view} send={send} />;
-  const paidMinor = sale ? (sale.payments.length > 0 ? sale.payments.reduce((sum, p) => sum + p.amountMinor, 0) : saleTotalMinor(sale.lines)) : null;
-  const paid = paidMinor !== null && (
+  const paid = sale && (
     <p className="status__paid" data-testid="paid-amount">
-      {t('receipt.paid', { amount: money(paidMinor, view.context.lane.currency) })}
+      {t('receipt.paid', { amount: money(sale.payments.length > 0 ? paidMinor(sale) : saleTotal(sale), view.context.lane.currency) })}
     </p>
   );
 

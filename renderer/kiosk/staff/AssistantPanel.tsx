@@ -4,13 +4,12 @@ import { amountDueMinor } from '../../../shared/checkout/pricing';
 import type { AssistantCommand } from '../../../shared/checkout/events';
 import { ageCheckPending, maximumLineQuantity, requiredAge, type BasketLine, type PriceOverrideReason } from '../../../shared/checkout/sale';
 import { localized } from '../../../shared/i18n/languages';
+import { maximumKeyedAmountMinor } from '../../../shared/money';
 import { lineDetail } from '../../../shared/receipt/buildReceipt';
 import { Button, type Send } from '../components';
 import { useKioskText } from '../i18n';
 import { NumericKeypad, typeDigit } from './NumericKeypad';
 
-/** What the bridge accepts for an amount an assistant types: whole minor units up to 100,000.00. */
-const maxAmountMinor = 10_000_000;
 /** A barcode keyed in: 8 to 14 digits (EAN-8 to GTIN-14). */
 const minBarcodeLength = 8;
 const maxBarcodeLength = 14;
@@ -164,7 +163,7 @@ function KeypadEntry({
   const type = (digit: string) => {
     if (format.kind === 'digits') return onChange(typeDigit(digits, digit, format.maxLength));
     const next = String(Number(`${digits}${digit}`));
-    if (Number(next) <= maxAmountMinor) onChange(next);
+    if (Number(next) <= maximumKeyedAmountMinor) onChange(next);
   };
   const shown = format.kind === 'money' ? money(Number(digits || '0'), format.currency) : digits;
   return (

@@ -10,7 +10,7 @@ const lineId = z.number().int().positive();
 /** Amounts an assistant types: whole minor units, up to 100,000.00. */
 const amountMinor = z.number().int().min(0).max(maximumKeyedAmountMinor);
 
-const assistantCommandSchema = z.discriminatedUnion('kind', [
+export const assistantCommandSchema = z.discriminatedUnion('kind', [
   command('approveAge'),
   command('refuseAge'),
   command('approveBagging'),
@@ -53,6 +53,8 @@ export const uiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ui.removeLine'), lineId: z.number().int().positive() }).strict(),
   z.object({ type: z.literal('ui.setReceiptWanted'), wanted: z.boolean() }).strict(),
   bare('ui.cancelHelp'),
+  bare('ui.dismissMessage'),
+  bare('ui.cancelVoidRequest'),
   bare('ui.finish'),
   bare('ui.skipBagging'),
   bare('ui.payByCard'),

@@ -60,7 +60,9 @@ export function setQuantity(context: CheckoutContext, event: CommandOf<'assistan
       ? expectPiecesBagged(context, context.bagging, line, line.bagging ?? baggingExpectation(undefined), difference)
       : expectPiecesRemoved(context, context.bagging, line, -difference);
   const action = event.quantity === 0 ? 'voidLine' : 'setQuantity';
-  return { ...audited(context, event, action, { lineId: line.lineId, gtin: line.gtin, from: line.quantity, to: event.quantity, lineMinor: line.priceMinor }, changed), bagging };
+  // A shopper's open request to take this line off is answered by any change an assistant makes to it.
+  const voidRequest = context.voidRequest?.lineId === line.lineId ? null : context.voidRequest;
+  return { voidRequest, ...audited(context, event, action, { lineId: line.lineId, gtin: line.gtin, from: line.quantity, to: event.quantity, lineMinor: line.priceMinor }, changed), bagging };
 }
 
 export function overridePrice(context: CheckoutContext, event: CommandOf<'assistant.overridePrice'>): Update {

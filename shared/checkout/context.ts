@@ -1,5 +1,6 @@
 import type { DeviceRole, DeviceStatus } from '../devices';
-import type { Language } from '../i18n/languages';
+import type { Language, LocalizedText } from '../i18n/languages';
+import type { LaneMessage } from '../supervisor/laneMessages';
 import type { PaymentFailure, PaymentPrompt } from '../payment';
 import type { ScaleReading } from '../scale';
 import type { BaggingArea } from './baggingArea';
@@ -122,6 +123,16 @@ export interface CheckoutContext {
   readonly closeAfterSale?: boolean;
   /** The latest assistant action, numbered: the runtime writes each to the audit table exactly once. */
   readonly lastAssistantAction?: NumberedAssistantAction | null;
+  /** The shopper asked to take off an item only an assistant may remove: waiting for one (at the lane or the station). */
+  readonly voidRequest?: VoidRequest | null;
+  /** A message from the supervisor station, shown until the shopper dismisses it or the sale ends. */
+  readonly laneMessage?: LaneMessage | null;
+}
+
+export interface VoidRequest {
+  readonly lineId: number;
+  readonly name: LocalizedText;
+  readonly at: number;
 }
 
 export interface SignedInAssistant extends AssistantRef {

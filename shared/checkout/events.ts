@@ -1,3 +1,4 @@
+import type { LaneMessage } from '../supervisor/laneMessages';
 import type { DeviceRole, DeviceStatus } from '../devices';
 import type { Language } from '../i18n/languages';
 import type { PaymentPrompt } from '../payment';
@@ -41,6 +42,10 @@ export type UiEvent =
   /** The shopper puts down their own bag before bagging the first items. */
   | { readonly type: 'ui.ownBag' }
   | { readonly type: 'ui.cancelHelp' }
+  /** The shopper read the supervisor station's message. */
+  | { readonly type: 'ui.dismissMessage' }
+  /** The shopper keeps the item they had asked an assistant to take off. */
+  | { readonly type: 'ui.cancelVoidRequest' }
   /** Heavy or bulky items stay in the trolley: the lane stops waiting for them in the bagging area. */
   | { readonly type: 'ui.skipBagging' }
   /** On the payment choice: pay by card at the terminal. */
@@ -151,6 +156,8 @@ export type LaneEvent =
   /** An item chosen in the lookup, priced by the runtime like a scan. */
   | { readonly type: 'lookup.chosen'; readonly code: string; readonly outcome: ScanOutcome }
   | { readonly type: 'help.requested'; readonly request: HelpRequest }
+  /** A message from the supervisor station for the shopper (checked and authenticated by the runtime). */
+  | { readonly type: 'supervisor.message'; readonly message: LaneMessage }
   /** A coupon was scanned; `coupon` is the catalogue's definition, absent when the store does not know the code. */
   | { readonly type: 'coupon.scanned'; readonly code: string; readonly coupon?: Coupon | undefined }
   /** The shopper's loyalty card was scanned. */

@@ -292,7 +292,15 @@ export const checkoutMachine = setup({
         const line = event.type === 'ui.removeLine' ? context.sale?.lines.find((candidate) => candidate.lineId === event.lineId) : undefined;
         return line ? { kind: 'removalNeedsAssistant', name: line.name } : context.notice;
       },
+      // The request stays open after the dialog is dismissed: the shopper carries on and the station sees it.
+      voidRequest: ({ context, event }) => {
+        const line = event.type === 'ui.removeLine' ? context.sale?.lines.find((candidate) => candidate.lineId === event.lineId) : undefined;
+        return line ? { lineId: line.lineId, name: line.name, at: Date.now() } : (context.voidRequest ?? null);
+      },
     }),
+    clearVoidRequest: assign({ voidRequest: null }),
+    showLaneMessage: assign({ laneMessage: ({ context, event }) => (event.type === 'supervisor.message' ? event.message : (context.laneMessage ?? null)) }),
+    dismissLaneMessage: assign({ laneMessage: null }),
     markNotBagged: assign({ bagging: ({ context }) => (context.bagging ? checkBaggedBeforePayment(context.bagging) : null) }),
     expectOwnBag: assign(({ context }) => {
       if (!baggingScaleWorks(context)) return {};
@@ -325,6 +333,7 @@ export const checkoutMachine = setup({
       payment: null,
       receipt: null,
       signIn: null,
+      voidRequest: null,
       language: context.lane.defaultLanguage,
     })),
     cancelSale: assign(({ context }) => {
@@ -479,6 +488,9 @@ export const checkoutMachine = setup({
     'scale.reading': { actions: 'recordScaleReading' },
     'help.requested': { actions: 'recordHelpRequest' },
     'ui.cancelHelp': { actions: 'cancelHelp' },
+    'supervisor.message': { actions: 'showLaneMessage' },
+    'ui.dismissMessage': { actions: 'dismissLaneMessage' },
+    'ui.cancelVoidRequest': { actions: 'clearVoidRequest' },
     'ui.openSignIn': { guard: 'signInPadClosed', actions: 'openSignIn' },
     'ui.closeSignIn': { actions: 'closeSignIn' },
     // A badge scanned while someone is signed in is ignored: one assistant at a time.
@@ -650,7 +662,15 @@ export const checkoutMachine = setup({
         rejectedBarcode: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         needsWeighing: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
         /** The shopper tried to take off an item only an assistant may (store rule); Help calls one. */
-        removalNeedsAssistant: { exit: 'clearNotice', on: { 'ui.dismiss': 'ready' } },
+        removalNeedsAssistant: {
+          exit: 'clearNotice',
+          on: {
+            'ui.dismiss': 'ready',
+            // Approved (at the lane or from the station) while the shopper still looks at the dialog.
+            'assistant.setQuantity': { guard: and(['lineExistsForCommand', not('hasPayments')]), target: 'ready', actions: 'setQuantity' },
+            'ui.cancelVoidRequest': { target: 'ready', actions: 'clearVoidRequest' },
+          },
+        },
         /**
          * A weighed item is on (or going onto) the scale. The screen shows the live reading;
          * "Add" is accepted only when the legal-for-trade rules in weighing.ts allow it.
@@ -696,6 +716,8 @@ export const checkoutMachine = setup({
     /** The card terminal has the amount; the shopper pays there. */
     payment: {
       initial: 'choosing',
+      // Paying means keeping everything in the basket: an open request to take an item off lapses.
+      entry: 'clearVoidRequest',
       on: {
         // Scans during payment are not added: the amount is already on the terminal.
         'scanner.scanned': { actions: 'noteFinishPaymentFirst' },

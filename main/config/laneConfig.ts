@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { languages } from '../../shared/i18n/languages';
+import { supervisorLanePath } from '../../shared/supervisor/protocol';
+import { decodeLaneSecret } from '../supervisor/commandAuth';
 import { devicesConfigSchema } from './deviceConfig';
 
 /** The demo's containers; a store lists its own (their preset tares are checked by weights and measures). */
@@ -20,6 +22,44 @@ const containerSchema = z
     tareGrams: z.number().int().min(1).max(2000),
   })
   .strict();
+
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The lane's link to the supervisor hub, as store IT provisioned it (`lanewise supervisor add-lane`).
+ * Without it the lane sells on its own and assistants work at the lane only.
+ */
+const supervisorConfigSchema = z
+  .object({
+    url: z
+      .string()
+      .refine((text) => ['ws:', 'wss:'].includes(parsedUrl(text)?.protocol ?? ''), { error: 'a ws:// or wss:// address', abort: true })
+      .refine((text) => parsedUrl(text)?.pathname.endsWith(supervisorLanePath), { error: `must end with the hub's lane path, e.g. wss://hub.store.lan:8100${supervisorLanePath}` }),
+    // The message never repeats the value: it is a credential.
+    laneSecret: z.string().superRefine((secret, context) => {
+      try {
+        decodeLaneSecret(secret);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `not a lane secret as \`lanewise supervisor add-lane\` prints it (${(error as Error).message})` });
+      }
+    }),
+    /** The store's CA certificate (PEM) the hub's certificate is checked against, for wss://. Relative to the config file. */
+    caFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((supervisor, context) => {
+    if (supervisor.caFile !== undefined && parsedUrl(supervisor.url)?.protocol === 'ws:') {
+      context.addIssue({ code: 'custom', path: ['caFile'], message: 'a CA certificate is only used with a wss:// address' });
+    }
+  });
+
+export type SupervisorConfig = z.infer<typeof supervisorConfigSchema>;
 
 /**
  * One terminal's configuration: which lane it is, where its devices are and where its
@@ -71,6 +111,7 @@ export const laneConfigSchema = z
       })
       .strict()
       .default({ level: 'info' }),
+    supervisor: supervisorConfigSchema.optional(),
   })
   .strict();
 
@@ -107,7 +148,20 @@ export function loadLaneConfig(file: string): LaneConfig {
   }
   const config = parseLaneConfig(raw, file);
   const base = dirname(file);
-  return { ...config, dataDir: resolve(base, config.dataDir), catalogFile: config.catalogFile && resolve(base, config.catalogFile) };
+  const supervisor = config.supervisor && { ...config.supervisor, caFile: config.supervisor.caFile && resolve(base, config.supervisor.caFile) };
+  if (supervisor?.caFile) checkCaFile(file, supervisor.caFile);
+  return { ...config, dataDir: resolve(base, config.dataDir), catalogFile: config.catalogFile && resolve(base, config.catalogFile), ...(supervisor ? { supervisor } : {}) };
+}
+
+/** A missing or unreadable CA file is a configuration error now, not a link that silently never comes up. */
+function checkCaFile(file: string, caFile: string): void {
+  let pem: string;
+  try {
+    pem = readFileSync(caFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`supervisor.caFile: cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(file, [`supervisor.caFile: ${caFile} is not a PEM certificate`]);
 }
 
 /** Where a lane keeps its files under `dataDir`. */

@@ -3,8 +3,10 @@ import type { Statement } from 'better-sqlite3';
 import { learnWeight, weightProfileSchema, type WeightProfile } from '../../shared/checkout/bagging';
 import type { AssistantAction, BaggingObservation, Sale } from '../../shared/checkout/sale';
 import { saleTotal } from '../../shared/checkout/pricing';
+import type { CommandOutcome } from '../../shared/supervisor/protocol';
 import { openDatabase, type Db } from '../db/database';
 import { journalMigrations } from './migrations';
+import type { SecurityEvent, SecurityEventRow } from './securityEvents';
 
 export interface SavedState {
   readonly eventSeq: number;
@@ -34,6 +36,47 @@ export interface AssistantActionRow extends AssistantAction {
   readonly eventSeq: number;
 }
 
+/** What one commit wrote: the event's sequence number, and the audit row's when it was an assistant's action. */
+export interface CommittedEntry {
+  readonly eventSeq: number;
+  readonly assistantActionSeq?: number | undefined;
+}
+
+/** A sale that left the lane: completed or cancelled (the outbox), or suspended with a slip. */
+export interface ClosedSaleRow {
+  readonly sale: Sale;
+  readonly closedAt: number;
+  /**
+   * Cancelled while the lane had it parked (the shopper walked away and never came back to it):
+   * the state the lane was in just before the cancelling event, passing over the "cancel the
+   * sale?" question, was `parked`.
+   */
+  readonly abandoned: boolean;
+}
+
+/** Between sales: a sale's first event in one of these states is the one that closed it. */
+const betweenSalesStates = ['idle', 'closed', 'outOfService', 'maintenance'] as const;
+
+/**
+ * How long past its expiry a command id is kept. Commands are refused as expired before their
+ * id is looked up, so this only has to outlast clock corrections (the hub offset, NTP steps).
+ */
+const commandIdRetentionMs = 10 * 60_000;
+/** Expired command ids are pruned on every this many remembered. */
+const commandPruneInterval = 50;
+
+/** A command from the hub the lane accepted as authentic (its nonce), and what became of it. */
+export interface SupervisorCommandRow {
+  readonly id: string;
+  readonly expiresAt: number;
+  readonly receivedAt: number;
+  readonly byId: string | null;
+  readonly action: string | null;
+  /** Null between being remembered and being carried out (or for a lane that stopped in between). */
+  readonly outcome: CommandOutcome | null;
+  readonly reason: string | null;
+}
+
 export interface OutboxRow {
   readonly saleId: string;
   readonly saleNumber: number;
@@ -60,9 +103,15 @@ export class Journal {
   readonly #insertSuspended: Statement;
   readonly #markResumed: Statement;
   readonly #selectSuspended: Statement;
-  readonly #commit: (entry: JournalEntry) => number;
+  readonly #commit: (entry: JournalEntry) => CommittedEntry;
+  readonly #insertCommand: Statement;
+  readonly #updateCommand: Statement;
+  readonly #pruneCommands: Statement;
+  readonly #insertSecurityEvent: Statement;
+  readonly #selectStateBefore: Statement;
 
   #commitsSinceCheckpoint = 0;
+  #commandsSincePrune = 0;
 
   constructor(readonly db: Db) {
     // Checkpoints (copying the WAL back into the database) would otherwise run inside whichever
@@ -88,11 +137,26 @@ export class Journal {
     this.#insertSuspended = db.prepare('INSERT OR IGNORE INTO suspended_sales (sale_id, suspended_at, total_minor, payload) VALUES (?, ?, ?, ?)');
     this.#markResumed = db.prepare('UPDATE suspended_sales SET resumed_at = ?, resumed_by_sale = ? WHERE sale_id = ? AND resumed_at IS NULL');
     this.#selectSuspended = db.prepare('SELECT payload FROM suspended_sales WHERE sale_id = ? AND resumed_at IS NULL');
-    this.#commit = db.transaction((entry: JournalEntry) => {
+    this.#insertCommand = db.prepare('INSERT OR IGNORE INTO supervisor_commands (id, expires_at, received_at) VALUES (?, ?, ?)');
+    this.#updateCommand = db.prepare('UPDATE supervisor_commands SET by_id = ?, action = ?, outcome = ?, reason = ? WHERE id = ?');
+    this.#pruneCommands = db.prepare('DELETE FROM supervisor_commands WHERE expires_at < ?');
+    this.#insertSecurityEvent = db.prepare('INSERT INTO security_events (at, kind, detail) VALUES (?, ?, ?)');
+    const between = betweenSalesStates.map((state) => `'${state}'`).join(', ');
+    // The sale's first event between sales is the one that closed it; the state before that is where the lane had it.
+    this.#selectStateBefore = db.prepare(
+      `SELECT state FROM events WHERE sale_id = @saleId AND state <> 'scanning.confirmingCancel'
+         AND seq < coalesce((SELECT min(seq) FROM events WHERE sale_id = @saleId AND state IN (${between})), 9223372036854775807)
+       ORDER BY seq DESC LIMIT 1`,
+    );
+    this.#commit = db.transaction((entry: JournalEntry): CommittedEntry => {
       const seq = Number(this.#insertEvent.run(entry.at, entry.event.type, entry.saleId, entry.state, JSON.stringify(entry.event)).lastInsertRowid);
       const action = entry.assistantAction;
+      let assistantActionSeq: number | undefined;
       if (action) {
-        this.#insertAssistantAction.run(action.at, action.by.id, action.by.name, action.by.role, action.via, action.action, action.saleId ?? null, action.detail ? JSON.stringify(action.detail) : null, seq);
+        assistantActionSeq = Number(
+          this.#insertAssistantAction.run(action.at, action.by.id, action.by.name, action.by.role, action.via, action.action, action.saleId ?? null, action.detail ? JSON.stringify(action.detail) : null, seq)
+            .lastInsertRowid,
+        );
       }
       if (entry.snapshot !== undefined) this.#saveState.run(seq, entry.state, JSON.stringify(entry.snapshot), entry.at);
       if (entry.resumed) this.#markResumed.run(entry.at, entry.resumed.bySaleId, entry.resumed.suspendedSaleId);
@@ -104,7 +168,7 @@ export class Journal {
         // Learned once per sale (the outbox row is the "once"), and only from sales that completed.
         if (inserted && sale.status === 'completed') this.#learnWeights(sale, entry.at);
       }
-      return seq;
+      return { eventSeq: seq, assistantActionSeq };
     });
   }
 
@@ -117,23 +181,17 @@ export class Journal {
   /** Assistant actions, oldest first (for audits, shift reports and tests). */
   assistantActions(options: { saleId?: string; afterSeq?: number; limit?: number } = {}): AssistantActionRow[] {
     const rows = this.db
-      .prepare(
-        `SELECT seq, at, assistant_id, assistant, role, via, action, sale_id, detail, event_seq FROM assistant_actions
-         WHERE seq > ? AND (? IS NULL OR sale_id = ?) ORDER BY seq LIMIT ?`,
-      )
-      .all(options.afterSeq ?? 0, options.saleId ?? null, options.saleId ?? null, options.limit ?? 1000) as {
-      seq: number; at: number; assistant_id: string; assistant: string; role: 'assistant' | 'supervisor'; via: 'lane' | 'supervisor'; action: string; sale_id: string | null; detail: string | null; event_seq: number;
-    }[];
-    return rows.map((row) => ({
-      seq: row.seq,
-      eventSeq: row.event_seq,
-      at: row.at,
-      by: { id: row.assistant_id, name: row.assistant, role: row.role },
-      via: row.via,
-      action: row.action,
-      saleId: row.sale_id ?? undefined,
-      detail: row.detail ? (JSON.parse(row.detail) as AssistantAction['detail']) : undefined,
-    }));
+      .prepare(`SELECT ${assistantActionColumns} FROM assistant_actions WHERE seq > ? AND (? IS NULL OR sale_id = ?) ORDER BY seq LIMIT ?`)
+      .all(options.afterSeq ?? 0, options.saleId ?? null, options.saleId ?? null, options.limit ?? 1000) as AssistantActionDbRow[];
+    return rows.map(assistantActionRow);
+  }
+
+  /** The newest `limit` assistant actions (optionally only those given `via` the lane or the station), oldest first. */
+  recentAssistantActions(options: { limit: number; via?: AssistantAction['via'] }): AssistantActionRow[] {
+    const rows = this.db
+      .prepare(`SELECT ${assistantActionColumns} FROM assistant_actions WHERE (@via IS NULL OR via = @via) ORDER BY seq DESC LIMIT @limit`)
+      .all({ via: options.via ?? null, limit: options.limit }) as AssistantActionDbRow[];
+    return rows.reverse().map(assistantActionRow);
   }
 
   /** What the lane has learned an item weighs in the bagging area, if anything. */
@@ -175,9 +233,14 @@ export class Journal {
 
   /** Returns the event's sequence number once it is on disk. */
   commit(entry: JournalEntry): number {
-    const seq = this.#commit(entry);
+    return this.commitEntry(entry).eventSeq;
+  }
+
+  /** As `commit`, with the audit row's number when the entry was an assistant's action. */
+  commitEntry(entry: JournalEntry): CommittedEntry {
+    const committed = this.#commit(entry);
     this.#commitsSinceCheckpoint++;
-    return seq;
+    return committed;
   }
 
   /**
@@ -237,6 +300,81 @@ export class Journal {
     }));
   }
 
+  /**
+   * Records a command id the first time it is seen (the supervisor link's nonce store); false when
+   * it is already here. `now` is the clock commands are checked against; long-expired ids are
+   * pruned now and then.
+   */
+  rememberCommand(id: string, expiresAt: number, now = Date.now()): boolean {
+    if (++this.#commandsSincePrune >= commandPruneInterval) {
+      this.#commandsSincePrune = 0;
+      this.#pruneCommands.run(now - commandIdRetentionMs);
+    }
+    return this.#insertCommand.run(id, expiresAt, Date.now()).changes > 0;
+  }
+
+  /** What became of a remembered command, and who gave it. */
+  recordCommandOutcome(id: string, outcome: { readonly byId?: string | undefined; readonly action?: string | undefined; readonly outcome: CommandOutcome; readonly reason?: string | undefined }): void {
+    this.#updateCommand.run(outcome.byId ?? null, outcome.action ?? null, outcome.outcome, outcome.reason ?? null, id);
+  }
+
+  /** A command as remembered (diagnostics and tests). */
+  supervisorCommand(id: string): SupervisorCommandRow | undefined {
+    return this.db
+      .prepare('SELECT id, expires_at AS expiresAt, received_at AS receivedAt, by_id AS byId, action, outcome, reason FROM supervisor_commands WHERE id = ?')
+      .get(id) as SupervisorCommandRow | undefined;
+  }
+
+  /** Returns the security event's sequence number. */
+  recordSecurityEvent(event: SecurityEvent, at = Date.now()): number {
+    const { kind, ...detail } = event;
+    return Number(this.#insertSecurityEvent.run(at, kind, JSON.stringify(detail)).lastInsertRowid);
+  }
+
+  /** Security events after `afterSeq`, oldest first. */
+  securityEvents(options: { afterSeq?: number; limit?: number } = {}): SecurityEventRow[] {
+    const rows = this.db.prepare('SELECT seq, at, kind, detail FROM security_events WHERE seq > ? ORDER BY seq LIMIT ?').all(options.afterSeq ?? 0, options.limit ?? 1000) as SecurityEventDbRow[];
+    return rows.map(securityEventRow);
+  }
+
+  /** The newest `limit` security events, oldest first. */
+  recentSecurityEvents(limit: number): SecurityEventRow[] {
+    const rows = this.db.prepare('SELECT seq, at, kind, detail FROM security_events ORDER BY seq DESC LIMIT ?').all(limit) as SecurityEventDbRow[];
+    return rows.reverse().map(securityEventRow);
+  }
+
+  /** The newest `limit` closed sales — completed, cancelled or suspended — oldest first. */
+  recentClosedSales(limit: number): ClosedSaleRow[] {
+    // Newest first along each table's own order (the outbox's sale-number index, the suspended sales' rowid), so only `limit` payloads are read from each.
+    const closed = this.db.prepare('SELECT closed_at, payload FROM outbox ORDER BY sale_number DESC LIMIT ?').all(limit) as { closed_at: number; payload: string }[];
+    const suspended = this.db.prepare('SELECT suspended_at AS closed_at, payload FROM suspended_sales ORDER BY rowid DESC LIMIT ?').all(limit) as { closed_at: number; payload: string }[];
+    return [...closed, ...suspended]
+      .map((row) => this.#closedSaleRow(JSON.parse(row.payload) as Sale, row.closed_at))
+      .sort((a, b) => a.closedAt - b.closedAt || a.sale.number - b.sale.number)
+      .slice(-limit);
+  }
+
+  /** One closed sale by its id, if it closed here. */
+  closedSale(saleId: string): ClosedSaleRow | undefined {
+    const row = (this.db.prepare('SELECT closed_at, payload FROM outbox WHERE sale_id = ?').get(saleId) ??
+      this.db.prepare('SELECT suspended_at AS closed_at, payload FROM suspended_sales WHERE sale_id = ?').get(saleId)) as { closed_at: number; payload: string } | undefined;
+    return row ? this.#closedSaleRow(JSON.parse(row.payload) as Sale, row.closed_at) : undefined;
+  }
+
+  #closedSaleRow(sale: Sale, closedAt: number): ClosedSaleRow {
+    const abandoned = sale.status === 'cancelled' && (this.#selectStateBefore.pluck().get({ saleId: sale.id }) as string | undefined) === 'parked';
+    return { sale, closedAt: sale.closedAt ?? closedAt, abandoned };
+  }
+
+  /**
+   * When the lane entered `state` (the first of the newest run of events in it), e.g. how long a
+   * restored lane has been waiting for an assistant.
+   */
+  stateEnteredAt(state: string): number | undefined {
+    const before = this.db.prepare('SELECT seq FROM events WHERE state <> ? ORDER BY seq DESC LIMIT 1').pluck().get(state) as number | undefined;
+    return this.db.prepare('SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1').pluck().get(before ?? 0) as number | undefined;
+  }
+
   recentEvents(limit = 50): { seq: number; at: number; type: string; saleId: string | null; state: string }[] {
     return (
       this.db.prepare('SELECT seq, at, type, sale_id AS saleId, state FROM events ORDER BY seq DESC LIMIT ?').all(limit) as {
@@ -252,4 +390,43 @@ export class Journal {
   close(): void {
     this.db.close();
   }
+}
+
+interface SecurityEventDbRow {
+  seq: number;
+  at: number;
+  kind: SecurityEvent['kind'];
+  detail: string;
+}
+
+function securityEventRow(row: SecurityEventDbRow): SecurityEventRow {
+  return { seq: row.seq, at: row.at, event: { ...(JSON.parse(row.detail) as object), kind: row.kind } as SecurityEvent };
+}
+
+const assistantActionColumns = 'seq, at, assistant_id, assistant, role, via, action, sale_id, detail, event_seq';
+
+interface AssistantActionDbRow {
+  seq: number;
+  at: number;
+  assistant_id: string;
+  assistant: string;
+  role: 'assistant' | 'supervisor';
+  via: 'lane' | 'supervisor';
+  action: string;
+  sale_id: string | null;
+  detail: string | null;
+  event_seq: number;
+}
+
+function assistantActionRow(row: AssistantActionDbRow): AssistantActionRow {
+  return {
+    seq: row.seq,
+    eventSeq: row.event_seq,
+    at: row.at,
+    by: { id: row.assistant_id, name: row.assistant, role: row.role },
+    via: row.via,
+    action: row.action,
+    saleId: row.sale_id ?? undefined,
+    detail: row.detail ? (JSON.parse(row.detail) as AssistantAction['detail']) : undefined,
+  };
 }

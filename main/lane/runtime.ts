@@ -14,10 +14,15 @@ import { laneLightFor, type LaneLightIndication } from '../../shared/checkout/la
 import { Emitter, type Disposable } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { buildReceiptDocument, buildSuspendSlip } from '../../shared/receipt/buildReceipt';
+import type { CommandBody, CommandOutcome, CommandRejection, LaneAuditEntry, SaleSummary } from '../../shared/supervisor/protocol';
+import { mayPerform } from '../../shared/supervisor/remoteActions';
 import type { CatalogStore } from '../catalog/catalogStore';
 import * as catalogSearch from '../catalog/search';
-import type { Journal } from './journal';
+import type { CommittedEntry, Journal } from './journal';
 import { DiscardedInputBatcher } from './discardedInput';
+import { auditEntryOfAction, auditEntryOfSecurityEvent, mergeAuditEntries } from './laneAudit';
+import { saleSummaryOf } from './saleSummary';
+import type { SecurityEvent } from './securityEvents';
 import { installedDevices, type LaneDevices, type ScanInput } from './ports';
 import { epochNow } from '../../devices/timedFrames';
 
@@ -44,6 +49,15 @@ export interface AssistantVerifier {
   idForBadge(badge: string): string | undefined;
 }
 
+/**
+ * What became of a command from the supervisor station: `reason` says why it was rejected
+ * (a `CommandRejection`) or why not now (`staleSale`: the station was looking at a sale that has ended).
+ */
+export interface RemoteCommandResult {
+  readonly outcome: CommandOutcome;
+  readonly reason?: CommandRejection | string | undefined;
+}
+
 /** Long enough to serve a shopper, short enough that a walked-off assistant does not leave the lane unlocked. */
 export const defaultAssistantIdleMs = 120_000;
 
@@ -64,6 +78,16 @@ export class LaneRuntime {
   readonly #log: Logger;
   readonly #onView = new Emitter<LaneView>();
   readonly onView = this.#onView.event;
+  readonly #onAuditEntry = new Emitter<LaneAuditEntry>();
+  /**
+   * Each line this lane adds to the audit trail: assistant actions taken at the lane (committed),
+   * failed sign-ins, refused commands and role refusals. Actions taken from the station are
+   * audited by the hub, so they are not here.
+   */
+  readonly onAuditEntry = this.#onAuditEntry.event;
+  readonly #onSaleClosed = new Emitter<SaleSummary>();
+  /** Each sale that closed here (completed, cancelled, abandoned or suspended), once it is committed. */
+  readonly onSaleClosed = this.#onSaleClosed.event;
   readonly #subscriptions: Disposable[] = [];
   #actor: CheckoutActor | undefined;
   #view: LaneView | undefined;
@@ -77,6 +101,7 @@ export class LaneRuntime {
   #lastState = '';
   #laneLight: LaneLightIndication | undefined;
   readonly #recentEvents: string[] = [];
+  #stateSince = 0;
   #lastAuditSeq = 0;
   #promotions: { readonly revision: string; readonly all: Promotion[] } | undefined;
   #assistantIdleTimer: NodeJS.Timeout | undefined;
@@ -116,6 +141,12 @@ export class LaneRuntime {
         return false;
       }
       const { since: _since, ...by } = assistant;
+      if (!mayPerform(by.role, event.command.kind)) {
+        // The same rule as for commands from the station: the screen hides these, so this is someone trying.
+        this.#log.warn({ assistantId: by.id, role: by.role, command: event.command.kind, state: this.view.state }, 'assistant command beyond the assistant’s role refused');
+        this.recordSecurityEvent({ kind: 'roleRefused', by, action: event.command.kind, saleId: this.view.context.sale?.id ?? null });
+        return false;
+      }
       translated = assistantCommandEvent(event.command, { by, via: 'lane' });
       this.#restartAssistantIdleTimer();
     } else if (event.type === 'ui.enterBarcode') {
@@ -161,6 +192,8 @@ export class LaneRuntime {
     }
     if (!result.ok) {
       this.#log.warn({ assistantId, problem: result.error }, 'assistant sign-in refused');
+      // `unavailable` is the lane's own trouble (no directory), not someone trying a PIN.
+      if (result.error !== 'unavailable') this.recordSecurityEvent({ kind: 'signInFailed', assistantId, problem: result.error });
       return { type: 'assistant.signInFailed', assistantId, problem: result.error, retryAfterMs: result.retryAfterMs };
     }
     this.#log.info({ assistantId, role: result.value.role }, 'assistant signed in');
@@ -233,6 +266,69 @@ export class LaneRuntime {
     return this.#view;
   }
 
+  /** When the lane entered its current state (epoch ms, lane clock): how long a shopper has been waiting in it. */
+  get stateSince(): number {
+    return this.#stateSince;
+  }
+
+  /** The lane's last events, newest last (a copy), as a help call carries them. */
+  get recentEvents(): string[] {
+    return [...this.#recentEvents];
+  }
+
+  /**
+   * A command from the supervisor station, already authenticated by the supervisor link. The
+   * role rule is checked again here (as for an assistant at the lane); then the statechart decides.
+   */
+  remoteCommand(body: CommandBody): RemoteCommandResult {
+    const actor = this.#requireActor();
+    const { action } = body;
+    const by: AssistantRef = { id: body.by.id, name: body.by.name, role: body.by.role };
+    if (!mayPerform(by.role, action.kind)) return { outcome: 'rejected', reason: 'forbidden' };
+    if (body.saleId !== undefined && body.saleId !== null && body.saleId !== this.view.context.sale?.id) return { outcome: 'notNow', reason: 'staleSale' };
+    const event: CheckoutEvent =
+      action.kind === 'sendMessage'
+        ? { type: 'supervisor.message', message: { key: action.message, from: by.name, at: Date.now() } }
+        : assistantCommandEvent(action, { by, via: 'supervisor' });
+    if (!actor.getSnapshot().can(event)) return { outcome: 'notNow' };
+    actor.send(event);
+    return { outcome: 'done' };
+  }
+
+  /** Journals something the lane refused and puts it on the audit feed. Never throws. */
+  recordSecurityEvent(event: SecurityEvent): void {
+    const at = Date.now();
+    let seq: number;
+    try {
+      seq = this.#options.journal.recordSecurityEvent(event, at);
+    } catch (error) {
+      this.#log.error({ error: String(error), kind: event.kind }, 'security event could not be journaled');
+      return;
+    }
+    this.#fireAudit(auditEntryOfSecurityEvent({ seq, at, event }, this.#options.journal.epoch));
+  }
+
+  /** The newest `limit` lines of this lane's audit feed, oldest first (resent to the hub after a reconnect). */
+  recentAuditEntries(limit = 500): LaneAuditEntry[] {
+    const { journal } = this.#options;
+    const actions = journal.recentAssistantActions({ limit, via: 'lane' }).map((row) => auditEntryOfAction(row, journal.epoch));
+    const refusals = journal.recentSecurityEvents(limit).map((row) => auditEntryOfSecurityEvent(row, journal.epoch));
+    return mergeAuditEntries([...actions, ...refusals], limit);
+  }
+
+  /** The newest `limit` closed sales, oldest first (resent to the hub after a reconnect). */
+  recentSales(limit = 200): SaleSummary[] {
+    return this.#options.journal.recentClosedSales(limit).map((row) => saleSummaryOf(row, this.#options.lane.currency));
+  }
+
+  #fireAudit(entry: LaneAuditEntry): void {
+    try {
+      this.#onAuditEntry.fire(entry);
+    } catch (error) {
+      this.#log.error({ error: String(error) }, 'an audit listener failed');
+    }
+  }
+
   get lane(): LaneInfo {
     return { ...this.#options.lane, epoch: this.#options.journal.epoch };
   }
@@ -300,6 +396,8 @@ export class LaneRuntime {
     await Promise.all(installedDevices(devices).map(([, device]) => device.stop().catch(() => undefined)));
     this.#actor?.stop();
     this.#onView.dispose();
+    this.#onAuditEntry.dispose();
+    this.#onSaleClosed.dispose();
   }
 
   #requireActor(): CheckoutActor {
@@ -409,6 +507,7 @@ export class LaneRuntime {
       if (assistantId === undefined) {
         // Never log the badge itself: it is half of a credential.
         this.#log.warn({}, 'unknown staff badge scanned');
+        this.recordSecurityEvent({ kind: 'signInFailed', assistantId: '', problem: 'unknown', badge: true });
         this.#send({ type: 'assistant.signInFailed', assistantId: '', problem: 'unknown' });
         return;
       }
@@ -484,10 +583,11 @@ export class LaneRuntime {
     const resumedId = !unchanged && event.type === 'suspended.found' ? (event as { sale?: { id?: string } }).sale?.id : undefined;
     const resumed = resumedId && context.sale?.resumedFrom?.includes(resumedId) ? { suspendedSaleId: resumedId, bySaleId: context.sale.id } : undefined;
 
-    let seq: number;
+    const at = Date.now();
+    let committed: CommittedEntry;
     try {
-      seq = this.#options.journal.commit({
-        at: Date.now(),
+      committed = this.#options.journal.commitEntry({
+        at,
         event,
         saleId: context.sale?.id ?? context.closedSale?.id ?? null,
         state,
@@ -501,15 +601,22 @@ export class LaneRuntime {
       this.#log.error({ error: String(error), event: event.type, state }, 'journal commit failed; change not published');
       return;
     }
+    const seq = committed.eventSeq;
     if (assistantAction) {
       this.#lastAuditSeq = assistantAction.seq;
       this.#log.info({ assistantId: assistantAction.by.id, action: assistantAction.action, via: assistantAction.via, saleId: assistantAction.saleId, detail: assistantAction.detail }, 'assistant action');
+      if (assistantAction.via === 'lane' && committed.assistantActionSeq !== undefined) {
+        const { seq: _numbered, ...action } = assistantAction;
+        this.#fireAudit(auditEntryOfAction({ ...action, seq: committed.assistantActionSeq, eventSeq: seq }, this.#options.journal.epoch));
+      }
     }
     if (closedSale) {
       this.#lastOutboxedSaleId = closedSale.id;
       this.#log.info({ saleId: closedSale.id, number: closedSale.number, status: closedSale.status, totalMinor: saleTotal(closedSale) }, 'sale closed');
+      this.#announceClosedSale(closedSale.id);
     }
     if (unchanged) return;
+    if (state !== this.#view?.state) this.#stateSince = this.#enteredAt(state, at);
     const committedAt = preciseNow();
 
     const trace = this.#pendingTrace && event.type === 'scanner.scanned' ? this.#pendingTrace : undefined;
@@ -536,6 +643,34 @@ export class LaneRuntime {
     }
     this.#showLaneLight();
     this.#maybeCheckpoint(state);
+  }
+
+  /** From the journal as it stands (the sale's row and how it ended), so a live sale and a resent one read the same. */
+  #announceClosedSale(saleId: string): void {
+    let summary: SaleSummary | undefined;
+    try {
+      const row = this.#options.journal.closedSale(saleId);
+      summary = row && saleSummaryOf(row, this.#options.lane.currency);
+    } catch (error) {
+      this.#log.error({ saleId, error: String(error) }, 'closed sale could not be read back for the supervisor');
+    }
+    if (!summary) return;
+    try {
+      this.#onSaleClosed.fire(summary);
+    } catch (error) {
+      this.#log.error({ error: String(error) }, 'a closed-sale listener failed');
+    }
+  }
+
+  /** Now, except for the first view after a restore: the lane may have been waiting in that state since before the restart. */
+  #enteredAt(state: string, now: number): number {
+    if (this.#view || !this.#restored) return now;
+    try {
+      return this.#options.journal.stateEnteredAt(state) ?? now;
+    } catch (error) {
+      this.#log.warn({ error: String(error) }, 'when the restored state was entered could not be read');
+      return now;
+    }
   }
 
   /** A short memory of what happened at the lane, for a help call; noise (scale readings) left out. */

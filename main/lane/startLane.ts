@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { getRestrictedTemplate } from '../../shared/barcode';
 import type { Logger } from '../../shared/log';
 import { startLaneServer, type LaneServer } from '../bridge/laneServer';
@@ -9,12 +10,15 @@ import { createLaneDevices } from '../devices/laneDevices';
 import { Journal } from './journal';
 import type { LaneDevices } from './ports';
 import { LaneRuntime } from './runtime';
+import { SupervisorLink, type SupervisorLinkTiming } from './supervisorLink';
 
 export interface RunningLane {
   readonly runtime: LaneRuntime;
   /** The browser transport; absent when the lane is hosted by Electron (IPC transport). */
   readonly server: LaneServer | undefined;
   readonly log: Logger;
+  /** The link to the supervisor hub, when the config has one (it connects in the background; the lane never waits for it). */
+  readonly supervisorLink: SupervisorLink | undefined;
   stop(): Promise<void>;
 }
 
@@ -26,6 +30,8 @@ export interface StartLaneOptions {
   readonly log?: Logger & { flush?(): void };
   /** Serve the kiosk page and the WebSocket bridge over HTTP (default). Electron uses IPC instead. */
   readonly serve?: boolean;
+  /** Reconnect timing for the supervisor link (tests). */
+  readonly supervisorTiming?: Partial<SupervisorLinkTiming>;
 }
 
 /**
@@ -68,16 +74,19 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
     options.serve === false
       ? undefined
       : await startLaneServer({ service: runtime.service, onView: runtime.onView, staticDir: options.staticDir, host: config.http.host, port: config.http.port, log });
-  log.info({ url: server?.url, restored: runtime.restored, state: runtime.view.state }, 'lane ready');
+  const supervisorLink = startSupervisorLink(config, runtime, journal, log, options.supervisorTiming);
+  log.info({ url: server?.url, restored: runtime.restored, state: runtime.view.state, supervisor: config.supervisor?.url }, 'lane ready');
 
   let stopped = false;
   return {
     runtime,
     server,
     log,
+    supervisorLink,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await supervisorLink?.stop();
       await server?.close();
       await runtime.stop();
       journal.close();
@@ -86,4 +95,22 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
       options.log?.flush?.();
     },
   };
+}
+
+/** Never stops the lane from starting: a lane that cannot reach its hub still sells. */
+function startSupervisorLink(config: LaneConfig, runtime: LaneRuntime, journal: Journal, log: Logger, timing: Partial<SupervisorLinkTiming> | undefined): SupervisorLink | undefined {
+  const supervisor = config.supervisor;
+  if (!supervisor) return undefined;
+  let ca: Buffer | undefined;
+  if (supervisor.caFile) {
+    try {
+      ca = readFileSync(supervisor.caFile);
+    } catch (error) {
+      log.error({ caFile: supervisor.caFile, error: String(error) }, 'the store CA certificate cannot be read; the lane sells without its supervisor hub');
+      return undefined;
+    }
+  }
+  const link = new SupervisorLink({ runtime, commands: journal, url: supervisor.url, laneSecret: supervisor.laneSecret, ca, log, timing });
+  link.start();
+  return link;
 }

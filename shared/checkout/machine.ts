@@ -334,6 +334,8 @@ export const checkoutMachine = setup({
       receipt: null,
       signIn: null,
       voidRequest: null,
+      // A message sent to an idle lane stays for the next shopper; one sent during a sale ends with it.
+      laneMessage: null,
       language: context.lane.defaultLanguage,
     })),
     cancelSale: assign(({ context }) => {

@@ -20,6 +20,9 @@ import type { RemoteAction } from './remoteActions';
  */
 export const supervisorProtocolVersion = 1;
 
+/** The hub's path for lane connections (`wss://hub.store.lan:8100/lane`); station screens use other paths. */
+export const supervisorLanePath = '/lane';
+
 /** What a lane signs to prove who it is; the hub's nonce makes each proof single-use. */
 export function helloProofText(laneId: string, nonce: string): string {
   return `lanewise-lane-hello/v${supervisorProtocolVersion}\n${laneId}\n${nonce}`;

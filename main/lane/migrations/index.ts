@@ -3,5 +3,12 @@ import { migration0001Journal } from './0001_journal';
 import { migration0002ItemWeights } from './0002_item_weights';
 import { migration0003AssistantActions } from './0003_assistant_actions';
 import { migration0004SuspendedSales } from './0004_suspended_sales';
+import { migration0005SupervisorSecurity } from './0005_supervisor_security';
 
-export const journalMigrations: readonly Migration[] = [migration0001Journal, migration0002ItemWeights, migration0003AssistantActions, migration0004SuspendedSales];
+export const journalMigrations: readonly Migration[] = [
+  migration0001Journal,
+  migration0002ItemWeights,
+  migration0003AssistantActions,
+  migration0004SuspendedSales,
+  migration0005SupervisorSecurity,
+];

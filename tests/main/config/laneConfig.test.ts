@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, lanePaths, loadLaneConfig, parseLaneConfig, type LaneConfigInput } from '../../../main/config/laneConfig';
+import { newLaneSecret } from '../../../main/supervisor/commandAuth';
 import { makeTempDir } from '../helpers/tempDir';
 
 /** The least a store's IT has to write. */
@@ -213,6 +214,62 @@ describe('lane configuration', () => {
 
       const invalid = writeConfig('invalid.json', { ...minimalConfig(), laneId: 'x'.repeat(17) });
       expect(() => loadLaneConfig(invalid)).toThrow(new RegExp(`^${invalid.replaceAll('.', '\\.')}:\\n  - laneId: `));
+    });
+  });
+
+  describe('the supervisor hub', () => {
+    const laneSecret = newLaneSecret();
+    const withSupervisor = (supervisor: unknown) => ({ ...minimalConfig(), supervisor });
+
+    it('is optional, and takes the hub’s lane address and the lane’s secret', () => {
+      expect(parseLaneConfig(minimalConfig()).supervisor).toBeUndefined();
+      expect(parseLaneConfig(withSupervisor({ url: 'wss://hub.store.lan:8100/lane', laneSecret, caFile: 'store-ca.pem' })).supervisor).toEqual({
+        url: 'wss://hub.store.lan:8100/lane',
+        laneSecret,
+        caFile: 'store-ca.pem',
+      });
+      expect(parseLaneConfig(withSupervisor({ url: 'ws://127.0.0.1:8100/lane', laneSecret })).supervisor?.url).toBe('ws://127.0.0.1:8100/lane');
+    });
+
+    it('names the field of a wrong address, a CA for a plain ws:// address, and an unknown field', () => {
+      expect(problemsOf(() => parseLaneConfig(withSupervisor({ url: 'https://hub.store.lan/lane', laneSecret })))).toEqual([expect.stringMatching(/^supervisor\.url: a ws:\/\/ or wss:\/\/ address/)]);
+      expect(problemsOf(() => parseLaneConfig(withSupervisor({ url: 'not a url', laneSecret })))).toEqual([expect.stringMatching(/^supervisor\.url: /)]);
+      expect(problemsOf(() => parseLaneConfig(withSupervisor({ url: 'wss://hub.store.lan:8100/station', laneSecret })))).toEqual([
+        expect.stringMatching(/^supervisor\.url: must end with the hub's lane path/),
+      ]);
+      expect(problemsOf(() => parseLaneConfig(withSupervisor({ url: 'ws://hub.store.lan/lane', laneSecret, caFile: 'ca.pem' })))).toEqual([
+        expect.stringMatching(/^supervisor\.caFile: a CA certificate is only used with a wss:\/\/ address/),
+      ]);
+      expect(problemsOf(() => parseLaneConfig(withSupervisor({ url: 'ws://hub.store.lan/lane', laneSecret, secret: 'x' })))).toEqual([expect.stringMatching(/^supervisor: .*secret/)]);
+      expect(problemsOf(() => parseLaneConfig(withSupervisor({ laneSecret })))).toEqual([expect.stringMatching(/^supervisor\.url: /)]);
+    });
+
+    it('refuses a lane secret that is not one, without ever repeating it', () => {
+      for (const wrong of [laneSecret.slice(0, 20), `${laneSecret.slice(0, -1)}+`, 'correct horse battery staple, correct horse battery staple']) {
+        const problems = problemsOf(() => parseLaneConfig(withSupervisor({ url: 'wss://hub.store.lan:8100/lane', laneSecret: wrong }), 'lane.json'));
+        expect(problems).toEqual([expect.stringMatching(/^supervisor\.laneSecret: not a lane secret/)]);
+        expect(problems.join('\n')).not.toContain(wrong);
+      }
+    });
+
+    describe('from a file', () => {
+      let dir: ReturnType<typeof makeTempDir>;
+      beforeEach(() => (dir = makeTempDir()));
+      afterEach(() => dir.remove());
+
+      it('resolves the CA file against the config file’s folder, and names it when it is missing or not a certificate', () => {
+        mkdirSync(join(dir.path, 'etc', 'tls'), { recursive: true });
+        writeFileSync(join(dir.path, 'etc', 'tls', 'store-ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+        const file = join(dir.path, 'etc', 'lane.json');
+        writeFileSync(file, JSON.stringify(withSupervisor({ url: 'wss://hub.store.lan:8100/lane', laneSecret, caFile: 'tls/store-ca.pem' })));
+        expect(loadLaneConfig(file).supervisor?.caFile).toBe(join(dir.path, 'etc', 'tls', 'store-ca.pem'));
+
+        writeFileSync(file, JSON.stringify(withSupervisor({ url: 'wss://hub.store.lan:8100/lane', laneSecret, caFile: 'tls/missing.pem' })));
+        expect(problemsOf(() => loadLaneConfig(file))).toEqual([expect.stringMatching(/^supervisor\.caFile: cannot read .*missing\.pem: ENOENT/)]);
+        writeFileSync(join(dir.path, 'etc', 'tls', 'key.txt'), 'not a certificate');
+        writeFileSync(file, JSON.stringify(withSupervisor({ url: 'wss://hub.store.lan:8100/lane', laneSecret, caFile: 'tls/key.txt' })));
+        expect(problemsOf(() => loadLaneConfig(file))).toEqual([expect.stringMatching(/^supervisor\.caFile: .*is not a PEM certificate/)]);
+      });
     });
   });
 });

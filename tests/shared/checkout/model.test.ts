@@ -87,7 +87,9 @@ const outsideEvents: CheckoutEvent[] = [
   { type: 'paymentTerminal.prompt', reference: 'none', prompt: 'enterPin' },
   { type: 'help.requested', request: { at: 0, state: 'x', itemCount: 0, totalMinor: 0, deviceProblems: [], recentEvents: [] } },
   { type: 'lane.restored' },
-  ...(['ui.start', 'ui.pay', 'ui.cancelSale', 'ui.confirmCancel', 'ui.dismiss', 'ui.cancelPayment', 'ui.retryPayment', 'ui.backToBasket', 'ui.reprint', 'ui.finish', 'ui.acceptWeight', 'ui.openLookup', 'ui.cancelHelp', 'ui.ownBag'] as const).map(
+  // A message from the supervisor station may arrive in any state; the shopper dismisses it.
+  { type: 'supervisor.message', message: { key: 'pleaseWait', from: 'Ivan', at: 0 } },
+  ...(['ui.start', 'ui.pay', 'ui.cancelSale', 'ui.confirmCancel', 'ui.dismiss', 'ui.cancelPayment', 'ui.retryPayment', 'ui.backToBasket', 'ui.reprint', 'ui.finish', 'ui.acceptWeight', 'ui.openLookup', 'ui.cancelHelp', 'ui.ownBag', 'ui.cancelVoidRequest', 'ui.dismissMessage'] as const).map(
     (type) => ({ type }) as CheckoutEvent,
   ),
   { type: 'ui.setLanguage', language: 'lv' },

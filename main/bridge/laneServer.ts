@@ -28,18 +28,23 @@ export interface LaneServer {
   close(): Promise<void>;
 }
 
+/** A page policy that allows only our own files, and WebSockets to `connectSources`. */
+export function pagePolicy(connectSources: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src ${connectSources}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 /** The same policy the kiosk page declares in its meta tag, also sent as a header. */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const contentSecurityPolicy = pagePolicy("'self' ws://127.0.0.1:* ws://localhost:*");
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,7 +58,7 @@ const contentTypes: Record<string, string> = {
 };
 
 /** A slow screen that has this much unsent data is disconnected; it reconnects and fetches the current view. */
-const maxBufferedBytes = 4 * 1024 * 1024;
+export const maxBufferedBytes = 4 * 1024 * 1024;
 
 /**
  * The browser transport of the bridge: serves the kiosk page and a WebSocket at /bridge
@@ -64,7 +69,8 @@ export async function startLaneServer(options: LaneServerOptions): Promise<LaneS
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
-  const server: Server = createServer((request, response) => serveStatic(staticDir, request, response));
+  const site: StaticSite = { root: staticDir, contentSecurityPolicy };
+  const server: Server = createServer((request, response) => serveStatic(site, request, response));
   let origin = '';
 
   server.on('upgrade', (request, socket, head) => {
@@ -131,7 +137,8 @@ export async function startLaneServer(options: LaneServerOptions): Promise<LaneS
   };
 }
 
-function webSocketConnection(ws: WebSocket): BridgeConnection {
+/** A `ws` socket as a bridge connection (text frames only). */
+export function webSocketConnection(ws: WebSocket): BridgeConnection {
   const messages = new Emitter<string>();
   const closes = new Emitter<void>();
   ws.on('message', (data, isBinary) => {
@@ -147,9 +154,23 @@ function webSocketConnection(ws: WebSocket): BridgeConnection {
   };
 }
 
-function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): void {
+/** A built page and its assets, served read-only. */
+export interface StaticSite {
+  /** The built page's folder (dist/renderer). */
+  readonly root: string;
+  readonly contentSecurityPolicy: string;
+  /** Where the site sits in the URL space, e.g. `/station`; the root when absent. Other paths are 404. */
+  readonly basePath?: string;
+}
+
+/**
+ * GET/HEAD of the site's files; other page-like paths get its index.html (the app routes itself),
+ * a missing asset is a 404, and nothing outside `root` is ever served.
+ */
+export function serveStatic(site: StaticSite, request: IncomingMessage, response: ServerResponse): void {
+  const { root, basePath } = site;
   const headers = {
-    'Content-Security-Policy': contentSecurityPolicy,
+    'Content-Security-Policy': site.contentSecurityPolicy,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -167,6 +188,13 @@ function serveStatic(root: string, request: IncomingMessage, response: ServerRes
     response.writeHead(400, headers).end();
     return;
   }
+  if (basePath) {
+    if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) {
+      response.writeHead(404, headers).end();
+      return;
+    }
+    pathname = pathname.slice(basePath.length) || '/';
+  }
   const relative = normalize(pathname === '/' ? '/index.html' : pathname);
   const file = join(root, relative);
   // No escaping the kiosk folder with ../ or encoded variants.
@@ -182,7 +210,7 @@ function serveStatic(root: string, request: IncomingMessage, response: ServerRes
   }
   const target = found ? file : join(root, 'index.html');
   if (!existsSync(target)) {
-    response.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Kiosk page not built: run `npm run build`.\n');
+    response.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Page not built: run `npm run build`.\n');
     return;
   }
   response.writeHead(200, {

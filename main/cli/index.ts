@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demoCommand';
 import { registerDevicesCommands } from './devicesCommand';
 import { registerLaneCommand } from './laneCommand';
 import { registerStoreCommands } from './storeCommand';
+import { registerSupervisorCommands } from './supervisorCommand';
 
 /**
  * `lanewise`: the command store IT uses on a terminal. Each command returns its exit status
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerBarcodeCommands(program, setExitCode);
   registerDevicesCommands(program, setExitCode);
   registerStoreCommands(program, setExitCode);
+  registerSupervisorCommands(program, setExitCode);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

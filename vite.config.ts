@@ -19,8 +19,14 @@ const devServerCsp: Plugin = {
  * @vitejs/plugin-react is not used: its Fast Refresh preamble is an inline script, which
  * the page's Content-Security-Policy (`script-src 'self'`) refuses.
  *
- * `vite dev` can reach a running lane: LANEWISE_BRIDGE=ws://127.0.0.1:PORT proxies /bridge there.
+ * `vite dev` can reach a running lane: LANEWISE_BRIDGE=ws://127.0.0.1:PORT proxies /bridge there;
+ * LANEWISE_HUB=ws://127.0.0.1:8100 proxies the station's /station/bridge to a supervisor hub.
  */
+const devProxy = {
+  ...(process.env.LANEWISE_BRIDGE ? { '/bridge': { target: process.env.LANEWISE_BRIDGE, ws: true } } : {}),
+  ...(process.env.LANEWISE_HUB ? { '/station/bridge': { target: process.env.LANEWISE_HUB, ws: true } } : {}),
+};
+
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
@@ -32,9 +38,12 @@ export default defineConfig({
     sourcemap: true,
     // Keep every asset a file: an inlined data: URL or <style> could fall foul of the CSP.
     assetsInlineLimit: 0,
+    // The libraries' chunk (React, XState, i18next, zod and the four languages) is ~560 kB; it is
+    // read from the terminal's disk or the store LAN, never a shopper's mobile connection.
+    chunkSizeWarningLimit: 700,
   },
   server: {
     host: '127.0.0.1',
-    proxy: process.env.LANEWISE_BRIDGE ? { '/bridge': { target: process.env.LANEWISE_BRIDGE, ws: true } } : undefined,
+    proxy: devProxy,
   },
 });

@@ -1,27 +1,17 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { preloadGlobalName, type PreloadBridgeApi } from '../shared/bridge/preloadApi';
-import { createIpcConnection } from './bridge/ipcConnection';
-import type { LaneConnection } from './bridge/laneConnection';
-import { bridgeUrl, createWebSocketConnection } from './bridge/webSocketConnection';
-import { App } from './kiosk/App';
-import { renderTraceLog } from './kiosk/renderTrace';
-import './styles.css';
-
 /**
- * Inside the Electron kiosk the preload offers IPC as `window.lanewiseBridge`; in a browser
- * the page talks over a WebSocket to the lane that served it.
+ * One page, two screens: the supervisor hub serves it under /station/, where it is the
+ * station talking to the hub; anywhere else it is a lane's kiosk. Each screen is its own
+ * chunk, so a kiosk never loads the station's code and the other way round.
  */
-function connectToLane(): LaneConnection {
-  const preload = (window as unknown as Record<string, PreloadBridgeApi | undefined>)[preloadGlobalName];
-  return preload ? createIpcConnection(preload) : createWebSocketConnection(bridgeUrl(window.location));
-}
+const isStation = /^\/station(\/|$)/u.test(window.location.pathname);
 
-renderTraceLog();
 const root = document.getElementById('root');
 if (!root) throw new Error('renderer/index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <App connection={connectToLane()} />
-  </StrictMode>,
-);
+const start = isStation
+  ? import('./supervisor/startStation').then(({ startStation }) => startStation(root))
+  : import('./kiosk/startKiosk').then(({ startKiosk }) => startKiosk(root));
+// A chunk that did not load (the server restarting under an update) leaves a blank screen: try again.
+start.catch((error: unknown) => {
+  console.error('lanewise: the screen did not load; reloading', error);
+  setTimeout(() => window.location.reload(), 3_000);
+});

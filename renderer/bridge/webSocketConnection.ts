@@ -106,3 +106,8 @@ export function createWebSocketConnection(url: string, options: WebSocketConnect
 export function bridgeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`;
 }
+
+/** The supervisor hub's bridge for station screens, on the hub that served the station page. */
+export function stationBridgeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/station/bridge`;
+}

@@ -6,6 +6,7 @@ import { KioskLanguage, useKioskText } from './i18n';
 import { Spinner } from './icons';
 import { recordRenderedScan } from './renderTrace';
 import { SpokenPrompts, type Speaker } from './spokenPrompts';
+import { LaneMessageBanner, VoidRequestBanner } from './stationBanners';
 import { BaggingDialog } from './screens/BaggingDialog';
 import { BasketScreen } from './screens/BasketScreen';
 import { ClosedScreen } from './screens/ClosedScreen';
@@ -109,6 +110,8 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
       <TopBar context={context} send={send} showLanguages={state !== 'idle'} />
       {duringSale && <DeviceBanner context={context} />}
       <HelpBanner context={context} send={send} />
+      <LaneMessageBanner context={context} send={send} />
+      <VoidRequestBanner context={context} send={send} />
       {banner}
       {/* Dialogs cover the screen below the top bar, so language and Help stay in reach and the bar never hides a dialog's top. */}
       <div className={staff ? 'screen__body screen__body--staff' : 'screen__body'}>

@@ -3,14 +3,12 @@ import type { SignInPad } from '../../../shared/checkout/context';
 import { Button, type Send } from '../components';
 import { InfoIcon, WarningIcon } from '../icons';
 import { useKioskText } from '../i18n';
+import { CredentialField, staffCredentialLimits, type CredentialFieldKind } from './CredentialField';
 import { NumericKeypad, typeDigit } from './NumericKeypad';
 
-/** What the bridge accepts (shared/bridge/uiEventSchema.ts): an assistant number of 1–10 digits, a PIN of 4–8. */
-const maxIdLength = 10;
-const minPinLength = 4;
-const maxPinLength = 8;
+const { maxIdLength, minPinLength, maxPinLength } = staffCredentialLimits;
 
-type Field = 'id' | 'pin';
+type Field = CredentialFieldKind;
 
 /**
  * The staff sign-in pad (`context.signIn` is set), over whatever the lane shows. The number
@@ -64,8 +62,6 @@ export function SignInDialog({ pad, send }: { pad: SignInPad; send: Send }) {
       : t(`staff.signIn.problem.${pad.problem}`)
     : null;
 
-  const digitsOnly = (text: string, max: number) => text.replace(/\D/gu, '').slice(0, max);
-
   return (
     <div className="modal-backdrop modal-backdrop--staff">
       <div className="modal modal--info staff-sign-in" role="dialog" aria-modal="true" aria-labelledby="staff-sign-in-title" data-testid="sign-in">
@@ -83,37 +79,28 @@ export function SignInDialog({ pad, send }: { pad: SignInPad; send: Send }) {
               signIn();
             }}
           >
-            <label className={field === 'id' ? 'staff-field staff-field--active' : 'staff-field'}>
-              <span className="staff-field__label">{t('staff.signIn.number')}</span>
-              <input
-                ref={idRef}
-                className="staff-field__input"
-                type="text"
-                inputMode="none"
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={maxIdLength}
-                data-testid="staff-id"
-                value={assistantId}
-                onFocus={() => setField('id')}
-                onChange={(event) => setAssistantId(digitsOnly(event.target.value, maxIdLength))}
-              />
-            </label>
-            <label className={field === 'pin' ? 'staff-field staff-field--active' : 'staff-field'}>
-              <span className="staff-field__label">{t('staff.signIn.pin')}</span>
-              <input
-                ref={pinRef}
-                className="staff-field__input"
-                type="password"
-                inputMode="none"
-                autoComplete="off"
-                maxLength={maxPinLength}
-                data-testid="staff-pin"
-                value={pin}
-                onFocus={() => setField('pin')}
-                onChange={(event) => setPin(digitsOnly(event.target.value, maxPinLength))}
-              />
-            </label>
+            <CredentialField
+              kind="id"
+              label={t('staff.signIn.number')}
+              value={assistantId}
+              active={field === 'id'}
+              classBase="staff-field"
+              testId="staff-id"
+              inputRef={idRef}
+              onFocus={() => setField('id')}
+              onChange={setAssistantId}
+            />
+            <CredentialField
+              kind="pin"
+              label={t('staff.signIn.pin')}
+              value={pin}
+              active={field === 'pin'}
+              classBase="staff-field"
+              testId="staff-pin"
+              inputRef={pinRef}
+              onFocus={() => setField('pin')}
+              onChange={setPin}
+            />
             <p className="staff-sign-in__hint">{t('staff.signIn.badgeHint')}</p>
             {problem && (
               <p className="staff-sign-in__problem" role="alert" data-testid="sign-in-problem" data-problem={pad.problem}>

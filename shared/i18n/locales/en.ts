@@ -4,10 +4,15 @@ import type { BaggingMismatch } from '../../checkout/baggingArea';
 import type { WeighingStatus } from '../../checkout/weighing';
 import type { SignInProblem } from '../../checkout/events';
 import type { CouponProblem } from '../../checkout/promotions';
-import type { PriceOverrideReason } from '../../checkout/sale';
+import type { AssistantRef, PriceOverrideReason } from '../../checkout/sale';
 import type { DeviceFault, DeviceRole } from '../../devices';
 import type { DeclineReason, PaymentPrompt } from '../../payment';
+import type { LaneLightIndication } from '../../checkout/laneLight';
+import type { LaneMessageKey } from '../../supervisor/laneMessages';
+import type { InterventionKind } from '../../supervisor/laneStatus';
+import type { AuditEntry, StationCommandResult, TimelineEntry } from '../../supervisor/stationService';
 import type { Language } from '../languages';
+import type { NamedAuditAction, NamedAuditOutcome, NamedLaneState } from '../stationTerms';
 
 /**
  * Keys every catalogue must have because the code builds them from a domain value
@@ -28,7 +33,17 @@ type DomainKeys =
   | `bagging.${BaggingMismatch['kind']}.${'title' | 'body'}`
   | `staff.signIn.problem.${SignInProblem}`
   | `coupon.problem.${CouponProblem}`
-  | `staff.price.reason.${PriceOverrideReason}`;
+  | `staff.price.reason.${PriceOverrideReason}`
+  | `laneMessage.${LaneMessageKey}`
+  | `station.state.${NamedLaneState}`
+  | `station.intervention.${InterventionKind}`
+  | `station.light.${LaneLightIndication}`
+  | `station.outcome.${StationCommandResult['outcome']}`
+  | `station.timeline.${TimelineEntry['kind']}`
+  | `station.role.${AssistantRef['role']}`
+  | `station.via.${AuditEntry['via']}`
+  | `station.auditAction.${NamedAuditAction}`
+  | `station.auditOutcome.${NamedAuditOutcome}`;
 
 /**
  * English, the reference catalogue: every other language has exactly these keys
@@ -83,7 +98,7 @@ export const en = {
   'bagging.takeOut': 'Take {{name}} out of the bagging area.',
   'basket.removeOne': 'Remove one',
   'notice.removalNeedsAssistant.title': 'An assistant will remove this item',
-  'notice.removalNeedsAssistant.body': '{{name}} can only be removed by an assistant. Press Help to call one.',
+  'notice.removalNeedsAssistant.body': '{{name}} can only be removed by an assistant. An assistant has been asked: you can carry on scanning.',
   'bagging.place': 'Put {{name}} in the bagging area.',
   'bagging.placeItems': 'Put your items in the bagging area.',
   'bagging.ownBag': 'I have my own bag',
@@ -346,6 +361,227 @@ export const en = {
   'receiptDoc.suspendedHint': 'Scan this slip at any checkout to continue.',
   'receiptDoc.keyed': 'Barcode keyed in',
   'receiptDoc.subtotal': 'Subtotal',
+
+  'voidRequest.waiting': 'Waiting for an assistant to take off {{name}}.',
+  'voidRequest.keep': 'Keep it',
+  'laneMessage.assistantComing': '{{name}} is on the way to help you.',
+  'laneMessage.pleaseWait': 'Please wait a moment. An assistant will be with you shortly.',
+  'laneMessage.useAnotherLane': 'Please use another checkout.',
+  'laneMessage.laneClosingSoon': 'This checkout closes soon. Please finish your shopping.',
+  'laneMessage.checkBaggingArea': 'Please check the bagging area: only scanned items should be there.',
+
+  'station.title': 'Supervisor station',
+  'station.connecting': 'Connecting to the hub…',
+  'station.offline': 'Connection to the hub lost. Reconnecting… What you see may be out of date.',
+  'station.lane': 'Lane {{laneId}}',
+  'station.loading': 'Loading…',
+  'station.loadFailed': 'This could not be loaded. Please try again.',
+  'station.export': 'Export CSV',
+  'station.exportFailed': 'The export did not work. Please try again.',
+  'station.nav.label': 'Station sections',
+  'station.nav.lanes': 'Lanes',
+  'station.nav.audit': 'Audit',
+  'station.nav.reports': 'Reports',
+  'station.sound.on': 'Sound on',
+  'station.sound.off': 'Sound off',
+  'station.role.assistant': 'Assistant',
+  'station.role.supervisor': 'Supervisor',
+
+  'station.signIn.title': 'Sign in to the station',
+  'station.signIn.badge': 'Staff badge',
+  'station.signIn.badgeHint': 'Scan your badge',
+  'station.signIn.badgeRead': 'Badge read. Now type your PIN.',
+  'station.signIn.useNumber': 'Use my number instead',
+
+  'station.lanes.title': 'Lanes',
+  'station.lanes.none': 'No lanes are set up on this hub yet.',
+  'station.tile.noSale': 'No sale',
+  'station.tile.offline': 'Offline',
+  'station.tile.lastSeen': 'last seen {{time}}',
+  'station.tile.neverSeen': 'Not connected yet',
+  'station.tile.timeInState': 'Time in this state',
+  'station.tile.assistantAtLane': '{{name}} is at the lane',
+  'station.light.closed': 'Light off',
+  'station.light.open': 'Green light',
+  'station.light.attention': 'Amber light',
+  'station.light.intervention': 'Amber light, flashing',
+  'station.light.alarm': 'Red light',
+
+  'station.state.idle': 'Free',
+  'station.state.outOfService': 'Out of service',
+  'station.state.closed': 'Closed',
+  'station.state.maintenance': 'Maintenance',
+  'station.state.parked': 'Shopper away',
+  'station.state.scanning': 'Scanning',
+  'station.state.scanning.lookup': 'Looking up an item',
+  'station.state.scanning.weighing': 'Weighing',
+  'station.state.scanning.needsWeighing': 'Item needs weighing',
+  'station.state.scanning.unknownItem': 'Item not found',
+  'station.state.scanning.baggingMismatch': 'Weight mismatch',
+  'station.state.scanning.skipBaggingNeedsAssistant': 'Skip bagging needs approval',
+  'station.state.scanning.awaitingAgeCheck': 'Waiting for ID check',
+  'station.state.scanning.removalNeedsAssistant': 'Wants an item removed',
+  'station.state.scanning.stillThere': 'Asking if the shopper is there',
+  'station.state.scanning.confirmingCancel': 'Shopper is cancelling',
+  'station.state.payment': 'Paying',
+  'station.state.payment.choosing': 'Choosing how to pay',
+  'station.state.payment.atAssistant': 'Waiting to pay an assistant',
+  'station.state.payment.authorizing': 'Paying by card',
+  'station.state.payment.failed': 'Payment failed',
+  'station.state.receipt': 'Finishing',
+  'station.state.receipt.printFailed': 'Receipt not printed',
+  'station.state.unknown': 'Busy',
+
+  'station.intervention.help': 'Help called',
+  'station.intervention.weightMismatch': 'Weight mismatch',
+  'station.intervention.ageCheck': 'Age check',
+  'station.intervention.voidApproval': 'Remove an item',
+  'station.intervention.skipBagging': 'Skip bagging',
+  'station.intervention.payAtAssistant': 'Pay at assistant',
+  'station.intervention.parked': 'Sale left waiting',
+  'station.intervention.deviceFault': 'Device fault',
+  'station.intervention.paperOut': 'Out of paper',
+  'station.intervention.paperLow': 'Paper low',
+  'station.intervention.offline': 'Lane offline',
+
+  'station.queue.title': 'Waiting for an assistant',
+  'station.queue.empty': 'Nobody is waiting.',
+  'station.queue.open': 'Open',
+  'station.queue.waiting': 'waiting {{time}}',
+  'station.queue.age': '{{age}}+',
+  'station.quick.approveAge': 'Approve age',
+  'station.quick.clearWeight': 'Clear weight mismatch',
+  'station.quick.approveSkip': 'Allow skip bagging',
+  'station.quick.approveVoid': 'Take one off',
+
+  'station.confirm.cancel': 'Cancel',
+  'station.confirm.approveAge': 'Approve the age check at lane {{laneId}}?',
+  'station.confirm.clearWeight': 'Clear the weight mismatch at lane {{laneId}}?',
+  'station.confirm.approveSkip': 'Allow skip bagging at lane {{laneId}}?',
+  'station.confirm.approveVoid': 'Take the item off the basket at lane {{laneId}}?',
+  'station.confirm.refuseAge': 'Refuse the age check at lane {{laneId}}? The age-limited items come off the basket.',
+  'station.confirm.voidLine': 'Remove {{name}} from the basket at lane {{laneId}}?',
+  'station.confirm.cancelSale': 'Cancel the whole sale at lane {{laneId}}?',
+
+  'station.result.what': 'Lane {{laneId}} · {{action}}:',
+  'station.result.sending': 'Sending…',
+  'station.result.dismiss': 'Close',
+  'station.outcome.done': 'Done.',
+  'station.outcome.notNow': 'Not possible now: the lane has moved on.',
+  'station.outcome.rejected': 'Refused by the lane.',
+  'station.outcome.signedOut': 'You are signed out. Please sign in again.',
+  'station.outcome.forbidden': 'Your role may not do this.',
+  'station.outcome.offline': 'The lane is offline.',
+  'station.outcome.timeout': 'No answer from the lane.',
+
+  'station.detail.back': 'Back to lanes',
+  'station.detail.notFound': 'The hub does not know this lane.',
+  'station.detail.basket': 'Basket',
+  'station.detail.noSale': 'No sale in progress.',
+  'station.detail.overridden': 'Price changed',
+  'station.detail.ageApproved': 'ID checked by {{name}}',
+  'station.detail.actions': 'Actions',
+  'station.detail.noActions': 'Nothing to do at this lane now.',
+  'station.detail.offlineNote': 'This lane is offline: commands cannot reach it.',
+  'station.detail.context': 'At the lane',
+  'station.detail.devices': 'Devices',
+  'station.detail.devicesOk': 'All devices ready.',
+  'station.detail.helpCalled': 'Called at {{time}}',
+  'station.detail.atLane': 'Assistant',
+  'station.detail.messageShown': 'Message on screen',
+  'station.detail.recentEvents': 'Recent events',
+  'station.detail.timeline': 'Timeline',
+  'station.detail.timelineEmpty': 'Nothing has happened yet.',
+  'station.timeline.state': 'State',
+  'station.timeline.intervention': 'Needs an assistant',
+  'station.timeline.cleared': 'Resolved',
+  'station.timeline.command': 'Command',
+  'station.timeline.online': 'Connected',
+  'station.timeline.offline': 'Disconnected',
+  'station.timeline.sale': 'Sale',
+  'station.timeline.audit': 'Assistant action',
+
+  'station.override.now': 'Now {{price}}',
+  'station.override.nowForQuantity': 'Now {{price}} for {{quantity}}',
+  'station.override.perPiece': 'New price per piece ({{currency}})',
+  'station.override.forLine': 'New price for the line ({{currency}})',
+  'station.override.invalid': 'Not a valid amount.',
+  'station.override.reason': 'Reason',
+
+  'station.message.open': 'Send a message',
+  'station.message.title': 'Message for lane {{laneId}}',
+  'station.message.hint': 'The shopper sees it in their own language.',
+  'station.message.send': 'Send message',
+
+  'station.audit.title': 'Audit trail',
+  'station.audit.refresh': 'Refresh',
+  'station.audit.more': 'Show older entries',
+  'station.audit.empty': 'No entries yet.',
+  'station.audit.from': 'From',
+  'station.audit.to': 'To',
+  'station.audit.time': 'Time',
+  'station.audit.assistant': 'Assistant',
+  'station.audit.role': 'Role',
+  'station.audit.lane': 'Lane',
+  'station.audit.sale': 'Sale',
+  'station.audit.action': 'Action',
+  'station.audit.reason': 'Reason',
+  'station.audit.via': 'Via',
+  'station.audit.outcome': 'Outcome',
+  'station.via.lane': 'At the lane',
+  'station.via.supervisor': 'Station',
+  'station.auditAction.approveAge': 'Approve age',
+  'station.auditAction.refuseAge': 'Refuse age',
+  'station.auditAction.approveBagging': 'Clear weight mismatch',
+  'station.auditAction.approveSkipBagging': 'Allow skip bagging',
+  'station.auditAction.setQuantity': 'Change quantity',
+  'station.auditAction.voidLine': 'Remove line',
+  'station.auditAction.overridePrice': 'Change price',
+  'station.auditAction.voidSale': 'Cancel sale',
+  'station.auditAction.suspendSale': 'Put sale on hold',
+  'station.auditAction.resumeSale': 'Resume sale',
+  'station.auditAction.closeLane': 'Close lane',
+  'station.auditAction.openLane': 'Open lane',
+  'station.auditAction.startMaintenance': 'Start maintenance',
+  'station.auditAction.endMaintenance': 'End maintenance',
+  'station.auditAction.sendMessage': 'Send message',
+  'station.auditAction.confirmTender': 'Take payment',
+  'station.auditAction.keyedBarcode': 'Key in barcode',
+  'station.auditAction.reprintLastReceipt': 'Reprint receipt',
+  'station.auditAction.signIn': 'Sign in',
+  'station.auditAction.signOut': 'Sign out',
+  'station.auditAction.signInFailed': 'Failed sign-in',
+  'station.auditAction.commandRejected': 'Command refused',
+  'station.auditAction.laneRefused': 'Lane refused',
+  'station.auditOutcome.done': 'Done',
+  'station.auditOutcome.notNow': 'Not possible then',
+  'station.auditOutcome.rejected': 'Refused',
+  'station.auditOutcome.forbidden': 'Not allowed',
+  'station.auditOutcome.timeout': 'No answer',
+  'station.auditOutcome.offline': 'Lane offline',
+  'station.auditOutcome.signedOut': 'Signed out',
+  'station.auditOutcome.failed': 'Failed',
+  'station.auditOutcome.lockedOut': 'Locked out',
+
+  'station.reports.title': 'Reports',
+  'station.reports.period': 'Period',
+  'station.reports.day': 'Day',
+  'station.reports.shift': 'Shift',
+  'station.reports.date': 'Date',
+  'station.reports.chooseDate': 'Choose a date.',
+  'station.reports.sales': 'Sales',
+  'station.reports.completed': 'Completed',
+  'station.reports.abandoned': 'Abandoned',
+  'station.reports.selfService': 'Self-service rate',
+  'station.reports.total': 'Sales value',
+  'station.reports.interventions': 'Interventions',
+  'station.reports.averageWait': 'Average wait for an assistant',
+  'station.reports.timePerItem': 'Time per item',
+  'station.reports.perSale': 'Interventions per sale',
+  'station.reports.hourly': 'Sales and interventions by hour',
+  'station.reports.byKind': 'Interventions by kind',
+  'station.reports.noData': 'No sales in this period.',
+  'station.reports.noInterventions': 'No interventions in this period.',
 } as const satisfies Record<DomainKeys, string> & Record<string, string>;
 
 /** Plural categories of each language, as `Intl.PluralRules` (and so i18next) selects them. */

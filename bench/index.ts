@@ -8,6 +8,7 @@ import { bigCatalog } from './bigCatalog';
 import { benchCodecs, benchWeightRoundTrips } from './devices';
 import { benchSimulatedShoppers } from './shopper';
 import { benchScanToScreen } from './scanToScreen';
+import { benchStation } from './station';
 
 /**
  * `npm run bench`: every benchmark, one JSON document on stdout (progress on stderr).
@@ -34,6 +35,8 @@ async function main() {
   const codecs = benchCodecs(200_000);
   process.stderr.write('simulated shoppers at the bagging scale…\n');
   const simulatedShoppers = benchSimulatedShoppers();
+  process.stderr.write('lane event → station tile, 4 and 32 lanes at 10 events/s…\n');
+  const station = await benchStation();
 
   const report = {
     date: new Date().toISOString(),
@@ -44,6 +47,7 @@ async function main() {
     weightRoundTrip: { protocols: weightRoundTrip, target: 'wire time + ≤ 5 ms (overhead measured over a pty, which has no wire time)' },
     codecs,
     simulatedShoppers,
+    station,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -12,6 +12,8 @@ interface DemoOptions {
   dataDir: string;
   port: number;
   panelPort: number;
+  supervisorPort: number;
+  lanes: number;
   fresh?: boolean;
   electron: boolean;
   terminal: 'manual' | 'auto';
@@ -20,10 +22,12 @@ interface DemoOptions {
 export function registerDemoCommand(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('demo')
-    .description('run a demo store: a lane with simulated scanner, scales, receipt printer, lane light and card terminal on real serial lines')
+    .description('run a demo store: the supervisor station and four lanes, each with simulated scanner, scales, receipt printer, lane light and card terminal on real serial lines')
     .option('--data-dir <dir>', 'where the demo keeps its catalogue, journals, logs and pseudo-terminals', defaultDemoDataDir)
     .option('--port <port>', 'kiosk page port of the first lane (0: any free port)', (value) => Number.parseInt(value, 10), 8080)
     .option('--panel-port <port>', 'device panel port (0: any free port)', (value) => Number.parseInt(value, 10), 8090)
+    .option('--supervisor-port <port>', 'supervisor station port (0: any free port)', (value) => Number.parseInt(value, 10), 8100)
+    .option('--lanes <n>', 'how many lanes (1 to 8)', (value) => Math.min(8, Math.max(1, Number.parseInt(value, 10) || 4)), 4)
     .option('--fresh', 'forget sales in progress and start with empty journals')
     .option('--no-electron', 'do not open an Electron kiosk window even if Electron is installed')
     .option('--terminal <mode>', 'card terminal: manual (decide in the device panel) or auto (approves after 1.5 s)', 'manual')
@@ -33,19 +37,28 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
       const log = createLogger({ file: join(options.dataDir, 'logs', 'demo.jsonl'), bindings: { component: 'demo' } });
       process.stdout.write('Starting the Lanewise demo store…\n');
       await ensureRendererBuilt();
-      const store = await startDemoStore({ dataDir: options.dataDir, lanes: 1, basePort: options.port, terminalMode: options.terminal === 'auto' ? 'autoApprove' : 'manual', log });
+      const store = await startDemoStore({
+        dataDir: options.dataDir,
+        lanes: options.lanes,
+        basePort: options.port,
+        terminalMode: options.terminal === 'auto' ? 'autoApprove' : 'manual',
+        supervisor: { port: options.supervisorPort },
+        log,
+      });
       const panel = await startDevicePanel(store.lanes, { port: options.panelPort, log });
       const [lane] = store.lanes;
-      if (!lane) throw new Error('the demo store started no lanes');
+      if (!lane || !store.supervisor) throw new Error('the demo store started no lanes');
 
       process.stdout.write(
         [
           '',
           `Lanewise demo store: ${store.catalogItems.toLocaleString('en')} items in the catalogue (${join(options.dataDir, 'catalog.sqlite')})`,
           '',
-          `  Kiosk, lane ${lane.laneId}:  ${lane.url}`,
+          `  Supervisor station: ${store.supervisor.url}   (sign in: Anna 1001 / PIN 1234, assistant; Ivan 1002 / PIN 2468, supervisor)`,
+          ...store.lanes.map((each) => `  Kiosk, lane ${each.laneId}:  ${each.url}`),
+          `  Lanes connect to: ${store.supervisor.laneUrl}   (each with its own secret: ${join(options.dataDir, 'lanes')}/*.json)`,
           `  Device panel:     ${panel.url}   (scan samples, put weights on the scales, approve or decline cards, printer paper and cover)`,
-          `  Scanner line:     ${lane.scannerPty.devicePath}`,
+          `  Scanner lines:    ${store.lanes.map((each) => each.scannerPty.devicePath).join(', ')}`,
           `                    write a barcode and CR here to scan, e.g.  printf '4750001000016\\r' > ${lane.scannerPty.devicePath}`,
           `  Scales:           weighing scale (Mettler Toledo 8217) and bagging scale (NCI SCP-01), each on its own serial line`,
           `  Lane light:       a tower light on a serial relay board; the device panel shows its lamps`,
@@ -56,15 +69,22 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
           '',
         ].join('\n'),
       );
-      lane.printer.onReceipt((receipt) => process.stdout.write(`\n----- receipt printed on ${lane.laneId} -----\n${receipt.text}\n-------------------------------------\n`));
-      lane.process.onExit(({ code, signal, expected }) => !expected && process.stdout.write(`Lane ${lane.laneId} stopped (${signal ?? `exit ${code}`}); restarting it — the sale resumes from the journal.\n`));
+      for (const each of store.lanes) {
+        each.printer.onReceipt((receipt) => process.stdout.write(`\n----- receipt printed on ${each.laneId} -----\n${receipt.text}\n-------------------------------------\n`));
+        each.process.onExit(({ code, signal, expected }) => !expected && process.stdout.write(`Lane ${each.laneId} stopped (${signal ?? `exit ${code}`}); restarting it — the sale resumes from the journal.\n`));
+      }
+      store.supervisor.process.onExit(({ code, signal, expected }) => !expected && process.stdout.write(`Supervisor hub stopped (${signal ?? `exit ${code}`}); restarting it — the lanes sell on meanwhile.\n`));
 
       const kiosk = options.electron ? await launchKioskWindow(lane.url, log) : undefined;
       if (options.electron && !kiosk) process.stdout.write('(No Electron binary or no display here: open the kiosk URL above in a browser.)\n');
 
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
+        const stopping = () => {
+          store.expectExit();
+          resolve();
+        };
+        process.once('SIGINT', stopping);
+        process.once('SIGTERM', stopping);
       });
       process.stdout.write('\nStopping the demo store…\n');
       await kiosk?.close();

@@ -15,7 +15,9 @@ import { CatalogStore } from '../catalog/catalogStore';
 import { ensureDemoAssistants } from '../assistants/demoAssistants';
 import type { LaneConfigInput } from '../config/laneConfig';
 import { Journal } from '../lane/journal';
-import { LaneProcess, type LaneReady } from './laneProcess';
+import { hubProcess, laneProcess, type HubProcess, type LaneProcess, type LaneReady } from './keptProcess';
+import { hubDatabasePath, openHubDatabase } from '../supervisor/hubDatabase';
+import { LaneRegistry } from '../supervisor/laneRegistry';
 import { demoItemGrams } from './shopperHands';
 
 export interface DemoStoreOptions {
@@ -33,6 +35,8 @@ export interface DemoStoreOptions {
    * about other things turn it off so their shoppers need not bag.
    */
   readonly baggingScale?: boolean;
+  /** Run the supervisor hub (its own process) and connect every lane to it; `port` 0 takes any free port. */
+  readonly supervisor?: { readonly port: number } | undefined;
   readonly log: Logger;
 }
 
@@ -54,9 +58,20 @@ export interface DemoLane {
   readonly process: LaneProcess;
 }
 
+/** The demo's supervisor hub: the station page and the process (kill it to see the lanes carry on). */
+export interface DemoSupervisor {
+  readonly url: string;
+  readonly laneUrl: string;
+  readonly dataDir: string;
+  readonly process: HubProcess;
+}
+
 export interface DemoStore {
   readonly lanes: readonly DemoLane[];
+  readonly supervisor: DemoSupervisor | undefined;
   readonly catalogItems: number;
+  /** Marks every lane and hub process as stopping (no restarts) before the slower stop. */
+  expectExit(): void;
   stop(): Promise<void>;
 }
 
@@ -77,6 +92,28 @@ function seedLearnedWeights(journalPath: string): void {
     journal.learnWeights(observations);
   } finally {
     journal.close();
+  }
+}
+
+/**
+ * What store IT does with `lanewise supervisor add-lane`: a secret per lane in the hub's
+ * database. A demo restarted on the same folder keeps its lanes' secrets.
+ */
+export function provisionLanes(hubDataDir: string, laneIds: readonly string[]): Map<string, string> {
+  const db = openHubDatabase(hubDatabasePath(hubDataDir));
+  try {
+    const registry = new LaneRegistry(db);
+    return new Map(
+      laneIds.map((laneId) => {
+        const existing = registry.secretFor(laneId);
+        if (existing) return [laneId, existing];
+        const added = registry.addLane(laneId, { rotate: true });
+        if (!added.ok) throw new Error(`could not provision lane ${laneId} at the hub: ${added.error}`);
+        return [laneId, added.value];
+      }),
+    );
+  } finally {
+    db.close();
   }
 }
 
@@ -128,9 +165,21 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => log.warn({ error: String(error) }, 'demo cleanup step failed'));
   };
 
+  const laneIds = Array.from({ length: laneCount }, (_, index) => `L${String(index + 1).padStart(2, '0')}`);
+  let supervisor: DemoSupervisor | undefined;
+  let secrets = new Map<string, string>();
+
   try {
-    for (let index = 0; index < laneCount; index++) {
-      const laneId = `L${String(index + 1).padStart(2, '0')}`;
+    if (options.supervisor) {
+      const hubDir = join(dataDir, 'supervisor');
+      secrets = provisionLanes(hubDir, laneIds);
+      const port = await freePort(options.supervisor.port);
+      const process = hubProcess(['--data-dir', hubDir, '--catalog', join(dataDir, 'catalog.sqlite'), '--host', '127.0.0.1', '--port', String(port)], log.child({ component: 'supervisor' }));
+      cleanups.push(() => process.stop());
+      const ready = await process.start();
+      supervisor = { url: ready.url, laneUrl: ready.laneUrl, dataDir: hubDir, process };
+    }
+    for (const [index, laneId] of laneIds.entries()) {
       const devDir = join(dataDir, 'dev');
       const scannerPty = await createPtyPair(devDir, `${laneId}-scanner`);
       cleanups.push(() => scannerPty.close());
@@ -184,6 +233,7 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
           laneLight: { driver: 'relay-serial', path: lightPty.hostPath },
         },
         log: { level: 'info' },
+        ...(supervisor && { supervisor: { url: supervisor.laneUrl, laneSecret: secrets.get(laneId)! } }),
       };
       // A demo store that has been open a while: each lane has learned what the showcase items weigh.
       seedLearnedWeights(join(dataDir, `journal-${laneId}.sqlite`));
@@ -191,14 +241,18 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
       mkdirSync(join(dataDir, 'lanes'), { recursive: true });
       writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
 
-      const laneProcess = new LaneProcess(configFile, log.child({ lane: laneId }));
-      cleanups.push(() => laneProcess.stop());
-      const ready: LaneReady = await laneProcess.start();
-      lanes.push({ laneId, url: ready.url, configFile, scannerPty, printerPty, scanner, scale, baggingScale, laneLight, printer, terminal, process: laneProcess });
+      const process = laneProcess(configFile, log.child({ lane: laneId }));
+      cleanups.push(() => process.stop());
+      const ready: LaneReady = await process.start();
+      lanes.push({ laneId, url: ready.url, configFile, scannerPty, printerPty, scanner, scale, baggingScale, laneLight, printer, terminal, process });
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { lanes, catalogItems: items, stop };
+  const expectExit = () => {
+    supervisor?.process.expectExit();
+    for (const lane of lanes) lane.process.expectExit();
+  };
+  return { lanes, supervisor, catalogItems: items, expectExit, stop };
 }

@@ -11,6 +11,9 @@ export const screensDir = join(process.cwd(), 'tests', 'artifacts', 'screens');
 interface Fixtures {
   /** Whether the demo lane has a bagging scale to satisfy (tests about other things leave it out). */
   baggingScale: boolean;
+  /** How many lanes the demo store has, and whether it runs the supervisor hub (station tests). */
+  lanes: number;
+  supervised: boolean;
   store: DemoStore;
   lane: DemoLane;
   /** Saves a screenshot named `<test>-<n>-<name>.png`. */
@@ -19,10 +22,12 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   baggingScale: [false, { option: true }],
-  store: async ({ baggingScale }, use, testInfo) => {
+  lanes: [1, { option: true }],
+  supervised: [false, { option: true }],
+  store: async ({ baggingScale, lanes, supervised }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanewise-e2e-'));
     const log = createLogger({ file: join(dataDir, 'logs', 'demo.jsonl') });
-    const store = await startDemoStore({ dataDir, lanes: 1, basePort: 0, terminalMode: 'manual', baggingScale, log });
+    const store = await startDemoStore({ dataDir, lanes, basePort: 0, terminalMode: 'manual', baggingScale, supervisor: supervised ? { port: 0 } : undefined, log });
     await use(store);
     await store.stop();
     log.flush();

@@ -35,7 +35,7 @@ async function kiosks(browser: Browser, lanes: readonly DemoLane[]): Promise<Pag
   );
 }
 
-test('four lanes and the station: a weight mismatch and an age check queue in order, are approved remotely, and the lanes carry on', async ({ browser, store, shot, page }) => {
+test('four lanes and the station: a weight mismatch and an age check queue in order, are approved remotely, and the lanes carry on', async ({ browser, store, shot }) => {
   const station = await openStation(browser, store.supervisor!.url);
   await signInAtStation(station, ivan);
   for (const lane of store.lanes) await expect(station.getByTestId(`lane-tile-${lane.laneId}`)).toHaveAttribute('data-online', 'true');
@@ -58,8 +58,7 @@ test('four lanes and the station: a weight mismatch and an age check queue in or
   await expect(queue.nth(1)).toHaveAttribute('data-lane', l03.laneId);
   await expect(queue.nth(1)).toHaveAttribute('data-kind', 'ageCheck');
   await expect(station.getByTestId(`lane-tile-${l02.laneId}`)).toHaveAttribute('data-light', 'intervention');
-  await shot('station-two-interventions');
-  await station.screenshot({ path: 'tests/artifacts/screens/station-queue.png' });
+  await shot('station-two-interventions', station);
 
   // The assistant looked over at lane 2's bagging area and it is fine: cleared from the station.
   await queue.nth(0).getByTestId('queue-approve').click();
@@ -87,8 +86,7 @@ test('four lanes and the station: a weight mismatch and an age check queue in or
   const rows = station.getByTestId('audit-row');
   await expect(rows.filter({ hasText: 'approveAge' }).filter({ hasText: 'Ivan' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'approveBagging' }).filter({ hasText: 'Ivan' })).toHaveCount(1);
-  await shot('station-audit');
-  void page;
+  await shot('station-audit', station);
 });
 
 test('an assistant’s role decides: Anna can approve but not cancel a basket; a message reaches the shopper in their language', async ({ browser, store }) => {
@@ -146,6 +144,5 @@ test('the station on a phone: the queue first, one tile per row', async ({ brows
   const tileBox = await station.getByTestId(`lane-tile-${l01.laneId}`).boundingBox();
   expect(queueBox!.y).toBeLessThan(tileBox!.y);
   expect(tileBox!.width).toBeGreaterThan(300);
-  await station.screenshot({ path: 'tests/artifacts/screens/station-phone.png', fullPage: true });
-  void shot;
+  await shot('station-phone', station);
 });

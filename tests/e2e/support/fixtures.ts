@@ -16,8 +16,8 @@ interface Fixtures {
   supervised: boolean;
   store: DemoStore;
   lane: DemoLane;
-  /** Saves a screenshot named `<test>-<n>-<name>.png`. */
-  shot: (name: string) => Promise<void>;
+  /** Saves a screenshot of the test's page (or `of`, e.g. the station) named `<test>-<n>-<name>.png`. */
+  shot: (name: string, of?: Page) => Promise<void>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -42,9 +42,9 @@ export const test = base.extend<Fixtures>({
     const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
     const prefix = `${slug(testInfo.file.split('/').pop()!.replace(/\.spec\.ts$/, ''))}-${slug(testInfo.title).slice(0, 40).replace(/-$/, '')}`;
     let index = 0;
-    await use(async (name) => {
+    await use(async (name, of = page) => {
       index++;
-      await page.screenshot({ path: join(screensDir, `${prefix}-${String(index).padStart(2, '0')}-${name}.png`), fullPage: true });
+      await of.screenshot({ path: join(screensDir, `${prefix}-${String(index).padStart(2, '0')}-${name}.png`), fullPage: true });
     });
   },
 });

@@ -1,9 +1,9 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RemoteAction } from '../../shared/supervisor/remoteActions';
 import type { StationCommandResult } from '../../shared/supervisor/stationService';
 import { useKioskText } from '../kiosk/i18n';
 import { useStationStore } from './stationContext';
-import { actionName } from './stationText';
+import { actionName, commandReasonText } from './stationText';
 
 export interface CommandRequest {
   readonly laneId: string;
@@ -19,10 +19,13 @@ type Shown =
 
 const SendContext = createContext<((request: CommandRequest) => Promise<StationCommandResult>) | null>(null);
 
+/** How long "Done." stays; anything else stays until dismissed or replaced. */
+export const doneShownMs = 10_000;
+
 /**
  * Sends commands for every screen of the station and says what became of the last one, in
- * words, until the next command or until dismissed: an assistant who looked away still sees
- * whether the approval went through.
+ * words: a success for a few seconds, a failure until the next command or until dismissed, so
+ * an assistant who looked away still sees that an approval did not go through.
  */
 export function CommandProvider({ children }: { children: ReactNode }) {
   const store = useStationStore();
@@ -39,6 +42,12 @@ export function CommandProvider({ children }: { children: ReactNode }) {
     },
     [store],
   );
+  useEffect(() => {
+    if (shown?.outcome !== 'done') return;
+    const done = shown.seq;
+    const timer = setTimeout(() => setShown((current) => (current?.seq === done ? null : current)), doneShownMs);
+    return () => clearTimeout(timer);
+  }, [shown]);
   return (
     <SendContext.Provider value={send}>
       {children}
@@ -70,7 +79,7 @@ function CommandResult({ shown, onDismiss }: { shown: Shown; onDismiss: () => vo
     <div className={good ? 'st-result st-result--done' : 'st-result st-result--failed'} role={good ? 'status' : 'alert'} data-testid="command-result" data-outcome={shown.outcome}>
       <p className="st-result__text">
         <strong>{what}</strong> {t(`station.outcome.${shown.outcome}`)}
-        {!good && shown.reason && <span className="st-result__reason"> ({shown.reason})</span>}
+        {!good && shown.reason && <span className="st-result__reason"> {commandReasonText(t, shown.reason)}</span>}
       </p>
       <button type="button" className="st-btn st-btn--small" data-testid="command-result-dismiss" onClick={onDismiss}>
         {t('station.result.dismiss')}

@@ -4,6 +4,7 @@ import { deviceRoleKey, type TranslateFn } from '../../shared/i18n';
 import { languages, type Language } from '../../shared/i18n/languages';
 import { auditActionKey } from '../../shared/i18n/stationTerms';
 import { interventionKinds, type InterventionKind } from '../../shared/supervisor/laneStatus';
+import type { CommandRejection } from '../../shared/supervisor/protocol';
 import type { RemoteAction } from '../../shared/supervisor/remoteActions';
 import type { QueuedIntervention } from '../../shared/supervisor/stationService';
 import { nameIn } from './format';
@@ -12,6 +13,24 @@ const mismatchKinds: readonly string[] = ['unexpectedItem', 'itemRemoved', 'notB
 
 export function isInterventionKind(kind: string): kind is InterventionKind {
   return (interventionKinds as readonly string[]).includes(kind);
+}
+
+const commandReasons: ReadonlySet<string> = new Set<CommandRejection | 'laneError' | 'notConnected'>([
+  'badMac',
+  'malformed',
+  'wrongLane',
+  'expired',
+  'notYetValid',
+  'replayed',
+  'forbidden',
+  'staleSale',
+  'laneError',
+  'notConnected',
+]);
+
+/** Why a command was not carried out, in words; a reason this build does not know (a newer lane) as sent. */
+export function commandReasonText(t: TranslateFn, reason: string): string {
+  return commandReasons.has(reason) ? t(`station.reason.${reason as CommandRejection | 'laneError' | 'notConnected'}`) : reason;
 }
 
 /** "Age check", "Weight mismatch", … or the kind as sent, for one this build does not know. */

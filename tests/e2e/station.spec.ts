@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from '@playwright/test';
 import { showcase } from '../../main/catalog/demoCatalog';
 import { scanAndBag } from '../../main/demo/shopperHands';
@@ -87,6 +88,23 @@ test('four lanes and the station: a weight mismatch and an age check queue in or
   await expect(rows.filter({ hasText: 'approveAge' }).filter({ hasText: 'Ivan' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'approveBagging' }).filter({ hasText: 'Ivan' })).toHaveCount(1);
   await shot('station-audit', station);
+
+  // Today's report counts lane 3's sale, which needed an assistant, and exports as CSV.
+  await station.getByTestId('station-nav-reports').click();
+  await expect(station.getByTestId('report-completed')).toHaveText('1');
+  await expect(station.getByTestId('report-self-service')).toHaveText('0%');
+  await expect(station.getByTestId('report-per-sale').locator('[data-kind="ageCheck"]')).toBeVisible();
+  await expect(station.getByTestId('report-chart-hourly')).toBeVisible();
+  await shot('station-report', station);
+  const [download] = await Promise.all([station.waitForEvent('download'), station.getByTestId('report-export').click()]);
+  expect(download.suggestedFilename()).toMatch(/^lanewise-report-\d{4}-\d{2}-\d{2}\.csv$/u);
+  const text = await readFile((await download.path())!, 'utf8');
+  // A byte-order mark first, so a spreadsheet opens the UTF-8 (names in Cyrillic) as UTF-8.
+  expect(text.startsWith('\uFEFF')).toBe(true);
+  const csv = text.slice(1).split('\r\n');
+  expect(csv[0]).toBe('section,key,metric,value');
+  expect(csv).toContain('summary,,selfServiceRate,0');
+  expect(csv).toContain(`lane,${l03.laneId},selfServiceRate,0`);
 });
 
 test('an assistant’s role decides: Anna can approve but not cancel a basket; a message reaches the shopper in their language', async ({ browser, store }) => {

@@ -5,6 +5,7 @@ import { languages } from '../../shared/i18n/languages';
 import { interventionKinds } from '../../shared/supervisor/laneStatus';
 import { stationEvents, type StationOverview } from '../../shared/supervisor/stationService';
 import type { AlertSound } from '../../renderer/supervisor/alertSound';
+import { doneShownMs } from '../../renderer/supervisor/commands';
 import { StationApp } from '../../renderer/supervisor/StationApp';
 import { StationStore } from '../../renderer/supervisor/stationStore';
 import { anna, fakeHub, flush, hubT0, ivan, laneTile, overview, queued, report } from './stationFixtures';
@@ -280,6 +281,32 @@ describe('intervention queue', () => {
     expect(hub.service.sendCommand).toHaveBeenCalledWith({ laneId: 'L01', action: { kind: 'approveAge' }, saleId: 'L01-e7f3a1-000042' });
     expect(byTestId('command-result').dataset.outcome).toBe('done');
     expect(byTestId('command-result').textContent).toContain('Lane L01 · Approve age: Done.');
+  });
+
+  it('lets "Done." go after a few seconds, but keeps a refusal, with its reason in words, until dismissed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: hubT0 });
+    const { hub } = await showStation({ assistant: anna, queue: [queued('L01', 'ageCheck', hubT0 - 3_000, { saleId: 'L01-e7f3a1-000042' })] });
+    fireEvent.click(within(items()[0]!).getByTestId('queue-approve'));
+    tap('confirm-ok');
+    await settle();
+    expect(byTestId('command-result').dataset.outcome).toBe('done');
+    act(() => vi.advanceTimersByTime(doneShownMs));
+    expect(screen.queryByTestId('command-result')).toBeNull();
+
+    hub.service.sendCommand.mockResolvedValueOnce({ outcome: 'rejected', reason: 'staleSale' });
+    fireEvent.click(within(items()[0]!).getByTestId('queue-approve'));
+    tap('confirm-ok');
+    await settle();
+    expect(byTestId('command-result').textContent).toContain('Refused by the lane. The sale you were looking at has ended.');
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(byTestId('command-result').dataset.outcome).toBe('rejected');
+
+    // A reason from a newer lane that this station does not know is shown as it came.
+    hub.service.sendCommand.mockResolvedValueOnce({ outcome: 'rejected', reason: 'somethingNew' });
+    fireEvent.click(within(items()[0]!).getByTestId('queue-approve'));
+    tap('confirm-ok');
+    await settle();
+    expect(byTestId('command-result').textContent).toContain('somethingNew');
   });
 
   it("takes one piece off for a shopper's void request, from the lane's live quantity, and clears a weight mismatch", async () => {

@@ -9,6 +9,7 @@ import type { DeviceFault, DeviceRole } from '../../devices';
 import type { DeclineReason, PaymentPrompt } from '../../payment';
 import type { LaneLightIndication } from '../../checkout/laneLight';
 import type { LaneMessageKey } from '../../supervisor/laneMessages';
+import type { CommandRejection } from '../../supervisor/protocol';
 import type { InterventionKind } from '../../supervisor/laneStatus';
 import type { AuditEntry, StationCommandResult, TimelineEntry } from '../../supervisor/stationService';
 import type { Language } from '../languages';
@@ -39,6 +40,7 @@ type DomainKeys =
   | `station.intervention.${InterventionKind}`
   | `station.light.${LaneLightIndication}`
   | `station.outcome.${StationCommandResult['outcome']}`
+  | `station.reason.${CommandRejection | 'laneError' | 'notConnected'}`
   | `station.timeline.${TimelineEntry['kind']}`
   | `station.role.${AssistantRef['role']}`
   | `station.via.${AuditEntry['via']}`
@@ -473,6 +475,16 @@ export const en = {
   'station.outcome.forbidden': 'Your role may not do this.',
   'station.outcome.offline': 'The lane is offline.',
   'station.outcome.timeout': 'No answer from the lane.',
+  'station.reason.badMac': "The lane could not verify the command's signature: ask store IT to check the lane's secret.",
+  'station.reason.malformed': 'The lane could not read the command.',
+  'station.reason.wrongLane': 'The command was meant for another lane.',
+  'station.reason.expired': 'The command reached the lane too late: ask store IT to check the clocks.',
+  'station.reason.notYetValid': "The lane's clock is behind the server's: ask store IT to check it.",
+  'station.reason.replayed': 'The lane had already received this command.',
+  'station.reason.forbidden': 'Your role may not do this.',
+  'station.reason.staleSale': 'The sale you were looking at has ended.',
+  'station.reason.laneError': "The lane could not carry it out: see the lane's log.",
+  'station.reason.notConnected': 'The console is not connected to the server.',
 
   'station.detail.back': 'Back to lanes',
   'station.detail.notFound': 'The hub does not know this lane.',

@@ -17,8 +17,9 @@ const debianPackages = {
   // socat joins the simulated devices to the drivers through pseudo-terminals; udev gives
   // serialport's device listing udevadm; node-hid loads libusb even for hidraw.
   demo: ['socat', 'udev', 'libusb-1.0-0'],
-  // Chromium runs the end-to-end tests and the benchmark; DejaVu covers Cyrillic and Latvian.
-  test: ['socat', 'udev', 'libusb-1.0-0', 'chromium', 'fonts-dejavu-core'],
+  // Chromium runs the end-to-end tests and the benchmark; DejaVu covers Cyrillic and Latvian;
+  // the store backend tests start a throwaway PostgreSQL cluster with the server's initdb.
+  test: ['socat', 'udev', 'libusb-1.0-0', 'chromium', 'fonts-dejavu-core', 'postgresql'],
 };
 /** better-sqlite3 compiles from source when its prebuilt binary cannot be downloaded. */
 const buildTools = { python3: 'python3', make: 'make', 'g++': 'g++' };

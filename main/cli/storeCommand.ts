@@ -8,6 +8,7 @@ import { ensureDemoAssistants } from '../assistants/demoAssistants';
 import { CatalogStore } from '../catalog/catalogStore';
 import { ensureDemoCatalog } from '../catalog/ensureDemoCatalog';
 import { defaultDemoDataDir } from './paths';
+import { registerStoreServerCommands } from './storeServeCommand';
 
 /** One assistant as `store assistants list --json` prints it: never a hash. */
 export interface ListedAssistant {
@@ -55,7 +56,8 @@ function readPin(input: NodeJS.ReadStream): Promise<string> {
 }
 
 export function registerStoreCommands(program: Command, setExitCode: (code: number) => void): void {
-  const store = program.command('store').description('store data kept in the lane’s catalogue');
+  const store = program.command('store').description('the store server (master catalogue in, sales out) and store data kept in the lane’s catalogue');
+  registerStoreServerCommands(store, setExitCode);
   const assistants = store.command('assistants').description('staff who may approve things at a lane, and how they sign in');
   const catalogOption = () => new Option('--catalog <path>', 'catalogue database').default(demoCatalog, 'the demo store’s catalogue');
 

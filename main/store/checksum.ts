@@ -10,7 +10,7 @@ export class CatalogChecksum {
   readonly #hash: Hash = createHash('sha256');
   #count = 0;
 
-  add(entity: { version: number; kind: string; key: string; value: unknown }): this {
+  add(entity: { version: unknown; kind: unknown; key: unknown; value: unknown }): this {
     if (this.#count > 0) this.#hash.update('\n');
     this.#hash.update(canonicalEntityLine(entity));
     this.#count++;

@@ -96,7 +96,8 @@ export const uploadedSaleSchema = z.object({
   /** SHA-256 (hex) of `payload`, exactly as sent. */
   digest: sha256Hex,
   /** The closed sale as the journal holds it (JSON text, kept verbatim by the server). */
-  payload: z.string().min(2).max(2_000_000),
+  // PostgreSQL text cannot hold NUL; JSON text never needs one (it escapes control characters).
+  payload: z.string().min(2).max(2_000_000).refine((text) => !text.includes('\u0000'), 'a payload holds no NUL character'),
 });
 export type UploadedSale = z.infer<typeof uploadedSaleSchema>;
 

@@ -5,6 +5,7 @@ import type { CatalogItem } from '../../shared/catalog/item';
 import { formatMoney } from '../../shared/money';
 import { CatalogStore } from '../catalog/catalogStore';
 import { ensureDemoCatalog } from '../catalog/ensureDemoCatalog';
+import { registerCatalogImportCommand } from './catalogImportCommand';
 import { defaultDemoDataDir } from './paths';
 
 /** One found item as `catalog find --json` prints it. */
@@ -36,7 +37,8 @@ function displayBarcode(gtin: string): string {
 }
 
 export function registerCatalogCommands(program: Command, setExitCode: (code: number) => void): void {
-  const catalog = program.command('catalog').description('the lane’s price catalogue');
+  const catalog = program.command('catalog').description('the price catalogue: a lane’s copy (find), and the store server’s master (import, export)');
+  registerCatalogImportCommand(catalog, setExitCode);
   catalog
     .command('find')
     .description('find items by barcode, PLU or name (any language); scanner data is decoded as the lane would')

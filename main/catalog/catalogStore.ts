@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { CatalogItem } from '../../shared/catalog/item';
 import type { Coupon, Promotion } from '../../shared/checkout/promotions';
 import type { LocalizedText } from '../../shared/i18n/languages';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, schemaVersion, type Db } from '../db/database';
 import { catalogMigrations } from './migrations';
+import { migration0004CatalogSync } from './migrations/0004_catalog_sync';
 
 export interface VatClass {
   readonly code: string;
@@ -29,12 +30,48 @@ interface ItemRow {
   vat_class: string;
   rate_bp: number;
   age_limit: number | null;
+  has_schedule: number;
+  weight_grams: number | null;
+  weight_tolerance_grams: number | null;
 }
 
-const itemColumns = `i.gtin, i.plu, i.names, i.price_minor, i.sold_by, i.variable_measure, i.vat_class, v.rate_bp, i.age_limit`;
+const itemColumns = `i.gtin, i.plu, i.names, i.price_minor, i.sold_by, i.variable_measure, i.vat_class, v.rate_bp, i.age_limit,
+  i.has_schedule, i.weight_grams, i.weight_tolerance_grams`;
+/** A file opened read-only is not migrated: one from before schema 4 has no schedules or weights. */
+const itemColumnsBeforeSync = `i.gtin, i.plu, i.names, i.price_minor, i.sold_by, i.variable_measure, i.vat_class, v.rate_bp, i.age_limit,
+  0 AS has_schedule, NULL AS weight_grams, NULL AS weight_tolerance_grams`;
+
+/** Which store catalogue version this file holds (issue 6); version 0 when it was never synced. */
+export interface CatalogSyncState {
+  readonly version: number;
+  /** When the last update was applied (ms since the epoch), or null. */
+  readonly appliedAt: number | null;
+  readonly kind: 'delta' | 'snapshot' | null;
+  /** SHA-256 hex of the last update, as verified on arrival. */
+  readonly checksum: string | null;
+  /** Entities the last update changed. */
+  readonly changed: number;
+  /** The store server it came from. */
+  readonly source: string | null;
+}
+
+interface SyncStateRow {
+  version: number;
+  applied_at: number;
+  kind: 'delta' | 'snapshot';
+  checksum: string;
+  changed: number;
+  source: string | null;
+}
+
+export interface CatalogOpenOptions {
+  readonly readonly?: boolean;
+  /** The clock scheduled prices are read against (tests inject one). */
+  readonly now?: () => number;
+}
 
 /** GTIN-14 text ↔ the integer key it is stored under. */
-function gtinKey(gtin: string): number {
+export function gtinKey(gtin: string): number {
   return Number(gtin);
 }
 
@@ -42,17 +79,18 @@ function gtinText(key: number): string {
   return String(key).padStart(14, '0');
 }
 
-function toItem(row: ItemRow): CatalogItem {
+function toItem(row: ItemRow, priceMinor: number): CatalogItem {
   return {
     gtin: gtinText(row.gtin),
     plu: row.plu ?? undefined,
     name: JSON.parse(row.names) as LocalizedText,
-    priceMinor: row.price_minor,
+    priceMinor,
     soldBy: row.sold_by,
     variableMeasure: row.variable_measure === 1,
     vatClass: row.vat_class,
     vatRateBp: row.rate_bp,
     ageLimit: row.age_limit ?? undefined,
+    expectedWeight: row.weight_grams === null ? undefined : { grams: row.weight_grams, toleranceGrams: row.weight_tolerance_grams ?? 0 },
   };
 }
 
@@ -150,7 +188,8 @@ function toCoupon(row: CouponRow): Coupon | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-function searchText(name: LocalizedText): string {
+/** Lower-cased names in every language: what text search matches (the catalogue sync writes the same). */
+export function searchText(name: LocalizedText): string {
   return Object.values(name)
     .filter((value): value is string => typeof value === 'string')
     .join(' ')
@@ -161,32 +200,60 @@ function searchText(name: LocalizedText): string {
 export class CatalogStore {
   readonly #byGtin: Statement<[number], ItemRow>;
   readonly #byPlu: Statement<[string], ItemRow>;
+  readonly #scheduledPrice: Statement<[number, number], { price_minor: number }> | undefined;
+  readonly #now: () => number;
+  readonly #columns: string;
+  readonly #synced: boolean;
   #page: Statement<[number, number], ItemRow> | undefined;
   #revision: Statement<[], { revision: string }> | undefined;
 
-  constructor(readonly db: Db) {
-    this.#byGtin = db.prepare(`SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.gtin = ?`);
-    this.#byPlu = db.prepare(`SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.plu = ?`);
+  constructor(
+    readonly db: Db,
+    options: { now?: () => number } = {},
+  ) {
+    this.#now = options.now ?? Date.now;
+    this.#synced = schemaVersion(db) >= migration0004CatalogSync.version;
+    this.#columns = this.#synced ? itemColumns : itemColumnsBeforeSync;
+    this.#byGtin = db.prepare(`SELECT ${this.#columns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.gtin = ?`);
+    this.#byPlu = db.prepare(`SELECT ${this.#columns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.plu = ?`);
+    this.#scheduledPrice = this.#synced ? db.prepare('SELECT price_minor FROM scheduled_prices WHERE gtin = ? AND from_ms <= ? ORDER BY from_ms DESC LIMIT 1') : undefined;
   }
 
-  static open(path: string, options: { readonly?: boolean } = {}): CatalogStore {
+  static open(path: string, options: CatalogOpenOptions = {}): CatalogStore {
     // NORMAL is enough: a catalogue lost to a power cut is synced again from the store.
     const db = openDatabase(path, catalogMigrations, { synchronous: 'NORMAL', readonly: options.readonly ?? false });
     // A scan reads a few B-tree pages of a catalogue that may hold a million items: map the file
     // and keep a generous page cache, so a lookup costs no system call and stays in microseconds.
     db.pragma('mmap_size = 1073741824');
     db.pragma('cache_size = -65536');
-    return new CatalogStore(db);
+    return new CatalogStore(db, { now: options.now });
   }
 
-  lookup(gtin: string): CatalogItem | undefined {
+  /** The item with its price at `at` (now by default): the latest scheduled price that has started, else the item's price. */
+  lookup(gtin: string, at?: number): CatalogItem | undefined {
     const row = this.#byGtin.get(gtinKey(gtin));
-    return row ? toItem(row) : undefined;
+    return row ? this.#toPricedItem(row, at) : undefined;
   }
 
-  lookupPlu(plu: string): CatalogItem | undefined {
+  lookupPlu(plu: string, at?: number): CatalogItem | undefined {
     const row = this.#byPlu.get(plu);
-    return row ? toItem(row) : undefined;
+    return row ? this.#toPricedItem(row, at) : undefined;
+  }
+
+  /** Only items flagged as scheduled cost a second probe, so an ordinary scan stays one B-tree descent. */
+  #toPricedItem(row: ItemRow, at: number | undefined): CatalogItem {
+    if (row.has_schedule !== 1 || !this.#scheduledPrice) return toItem(row, row.price_minor);
+    const scheduled = this.#scheduledPrice.get(row.gtin, at ?? this.#now());
+    return toItem(row, scheduled?.price_minor ?? row.price_minor);
+  }
+
+  /** Which store catalogue version this file holds; version 0 for one never synced (the demo's). */
+  syncState(): CatalogSyncState {
+    const row = !this.#synced
+      ? undefined
+      : this.db.prepare<[], SyncStateRow>('SELECT version, applied_at, kind, checksum, changed, source FROM catalog_sync WHERE id = 1').get();
+    if (!row) return { version: 0, appliedAt: null, kind: null, checksum: null, changed: 0, source: null };
+    return { version: row.version, appliedAt: row.applied_at, kind: row.kind, checksum: row.checksum, changed: row.changed, source: row.source };
   }
 
   /**
@@ -195,8 +262,9 @@ export class CatalogStore {
    * keeps looking up scans (an open cursor would block the connection).
    */
   itemsAfter(afterGtin: string | undefined, limit: number): CatalogItem[] {
-    this.#page ??= this.db.prepare<[number, number], ItemRow>(`SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.gtin > ? ORDER BY i.gtin LIMIT ?`);
-    return this.#page.all(afterGtin === undefined ? 0 : gtinKey(afterGtin), limit).map(toItem);
+    this.#page ??= this.db.prepare<[number, number], ItemRow>(`SELECT ${this.#columns} FROM items i JOIN vat_classes v ON v.code = i.vat_class WHERE i.gtin > ? ORDER BY i.gtin LIMIT ?`);
+    const at = this.#now();
+    return this.#page.all(afterGtin === undefined ? 0 : gtinKey(afterGtin), limit).map((row) => this.#toPricedItem(row, at));
   }
 
   /**
@@ -219,19 +287,19 @@ export class CatalogStore {
     if (/^\d+$/.test(query)) {
       const rows = this.db
         .prepare<[number, string, string, number], ItemRow>(
-          `SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class
+          `SELECT ${this.#columns} FROM items i JOIN vat_classes v ON v.code = i.vat_class
            WHERE i.gtin = ? OR i.plu = ? OR CAST(i.gtin AS TEXT) LIKE ? ORDER BY i.gtin LIMIT ?`,
         )
         .all(query.length <= 14 ? Number(query) : -1, query, `%${query}`, limit);
-      return rows.map(toItem);
+      return rows.map((row) => this.#toPricedItem(row, undefined));
     }
     const rows = this.db
       .prepare<[string, number], ItemRow>(
-        `SELECT ${itemColumns} FROM items i JOIN vat_classes v ON v.code = i.vat_class
+        `SELECT ${this.#columns} FROM items i JOIN vat_classes v ON v.code = i.vat_class
          WHERE instr(i.search_text, ?) > 0 ORDER BY json_extract(i.names, '$.en') LIMIT ?`,
       )
       .all(query.toLocaleLowerCase(), limit);
-    return rows.map(toItem);
+    return rows.map((row) => this.#toPricedItem(row, undefined));
   }
 
   count(): number {
@@ -262,16 +330,29 @@ export class CatalogStore {
   /** Inserts or replaces items, all in one transaction: a scan never sees half of it. */
   writeItems(items: Iterable<Omit<CatalogItem, 'vatRateBp'>>): number {
     const put = this.db.prepare(
-      `INSERT INTO items (gtin, plu, names, price_minor, sold_by, variable_measure, vat_class, age_limit, search_text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO items (gtin, plu, names, price_minor, sold_by, variable_measure, vat_class, age_limit, search_text, weight_grams, weight_tolerance_grams)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (gtin) DO UPDATE SET plu = excluded.plu, names = excluded.names, price_minor = excluded.price_minor,
          sold_by = excluded.sold_by, variable_measure = excluded.variable_measure, vat_class = excluded.vat_class,
-         age_limit = excluded.age_limit, search_text = excluded.search_text`,
+         age_limit = excluded.age_limit, search_text = excluded.search_text, weight_grams = excluded.weight_grams,
+         weight_tolerance_grams = excluded.weight_tolerance_grams`,
     );
     let written = 0;
     this.db.transaction(() => {
       for (const item of items) {
-        put.run(gtinKey(item.gtin), item.plu ?? null, JSON.stringify(item.name), item.priceMinor, item.soldBy, item.variableMeasure ? 1 : 0, item.vatClass, item.ageLimit ?? null, searchText(item.name));
+        put.run(
+          gtinKey(item.gtin),
+          item.plu ?? null,
+          JSON.stringify(item.name),
+          item.priceMinor,
+          item.soldBy,
+          item.variableMeasure ? 1 : 0,
+          item.vatClass,
+          item.ageLimit ?? null,
+          searchText(item.name),
+          item.expectedWeight?.grams ?? null,
+          item.expectedWeight?.toleranceGrams ?? null,
+        );
         written++;
       }
     })();

@@ -24,4 +24,6 @@ export interface CatalogItem {
   readonly vatRateBp: number;
   /** Minimum buyer age in years, for age-restricted items. */
   readonly ageLimit?: number | undefined;
+  /** What one piece weighs as the store says, for the bagging scale before the lane has learned it. */
+  readonly expectedWeight?: { readonly grams: number; readonly toleranceGrams: number } | undefined;
 }

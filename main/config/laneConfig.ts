@@ -61,6 +61,46 @@ const supervisorConfigSchema = z
 
 export type SupervisorConfig = z.infer<typeof supervisorConfigSchema>;
 
+/** A lane token as `lanewise store add-lane` prints it: 32 random bytes, base64url without padding. */
+const laneTokenPattern = /^[A-Za-z0-9_-]{43}$/u;
+
+/**
+ * The lane's link to the store server, as store IT provisioned it (`lanewise store add-lane`):
+ * the catalogue comes in from it and finished sales go out to it. Without it the lane sells
+ * from the catalogue it has and keeps its sales in its journal.
+ */
+const storeConfigSchema = z
+  .object({
+    url: z.string().refine((text) => ['http:', 'https:'].includes(parsedUrl(text)?.protocol ?? ''), { error: 'an http:// or https:// address of the store server' }),
+    // The message never repeats the value: it is a credential.
+    laneToken: z.string().refine((token) => laneTokenPattern.test(token) && Buffer.from(token, 'base64url').length === 32, {
+      error: 'not a lane token as `lanewise store add-lane` prints it (43 characters: letters, digits, - and _)',
+    }),
+    /** The store's CA certificate (PEM) the server's certificate is checked against, for https://. Relative to the config file. */
+    caFile: z.string().min(1).optional(),
+    /** How often the lane asks for catalogue changes. */
+    catalogPollSeconds: z.number().int().min(5).max(3600).default(30),
+    outbox: z
+      .object({
+        /** The early alert at this many unsent sales… */
+        alertAfterSales: z.number().int().min(1).max(10_000_000).default(5000),
+        /** …or when the oldest unsent sale is this many hours old. */
+        alertAfterHours: z.number().min(0.1).max(24 * 90).default(24),
+        /** Sales the store has are kept on the lane this many days (reprints, the supervisor's history), then pruned. */
+        keepSentDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .default({ alertAfterSales: 5000, alertAfterHours: 24, keepSentDays: 30 }),
+  })
+  .strict()
+  .superRefine((store, context) => {
+    if (store.caFile !== undefined && parsedUrl(store.url)?.protocol === 'http:') {
+      context.addIssue({ code: 'custom', path: ['caFile'], message: 'a CA certificate is only used with an https:// address' });
+    }
+  });
+
+export type StoreConfig = z.infer<typeof storeConfigSchema>;
+
 /**
  * One terminal's configuration: which lane it is, where its devices are and where its
  * data lives. Store IT writes it; the lane refuses to start on an invalid file and says
@@ -112,6 +152,7 @@ export const laneConfigSchema = z
       .strict()
       .default({ level: 'info' }),
     supervisor: supervisorConfigSchema.optional(),
+    store: storeConfigSchema.optional(),
   })
   .strict();
 
@@ -149,19 +190,27 @@ export function loadLaneConfig(file: string): LaneConfig {
   const config = parseLaneConfig(raw, file);
   const base = dirname(file);
   const supervisor = config.supervisor && { ...config.supervisor, caFile: config.supervisor.caFile && resolve(base, config.supervisor.caFile) };
-  if (supervisor?.caFile) checkCaFile(file, supervisor.caFile);
-  return { ...config, dataDir: resolve(base, config.dataDir), catalogFile: config.catalogFile && resolve(base, config.catalogFile), ...(supervisor ? { supervisor } : {}) };
+  if (supervisor?.caFile) checkCaFile(file, 'supervisor.caFile', supervisor.caFile);
+  const store = config.store && { ...config.store, caFile: config.store.caFile && resolve(base, config.store.caFile) };
+  if (store?.caFile) checkCaFile(file, 'store.caFile', store.caFile);
+  return {
+    ...config,
+    dataDir: resolve(base, config.dataDir),
+    catalogFile: config.catalogFile && resolve(base, config.catalogFile),
+    ...(supervisor ? { supervisor } : {}),
+    ...(store ? { store } : {}),
+  };
 }
 
 /** A missing or unreadable CA file is a configuration error now, not a link that silently never comes up. */
-function checkCaFile(file: string, caFile: string): void {
+function checkCaFile(file: string, field: string, caFile: string): void {
   let pem: string;
   try {
     pem = readFileSync(caFile, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [`supervisor.caFile: cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    throw new ConfigError(file, [`${field}: cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(file, [`supervisor.caFile: ${caFile} is not a PEM certificate`]);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(file, [`${field}: ${caFile} is not a PEM certificate`]);
 }
 
 /** Where a lane keeps its files under `dataDir`. */

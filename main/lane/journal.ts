@@ -87,6 +87,29 @@ export interface OutboxRow {
   readonly sentAt: number | null;
 }
 
+/** A closed sale waiting for the store, with its payload exactly as journaled (the upload's digest is of this text). */
+export interface UnsentSaleRow {
+  readonly saleId: string;
+  readonly saleNumber: number;
+  readonly status: 'completed' | 'cancelled';
+  readonly totalMinor: number;
+  readonly closedAt: number;
+  readonly payload: string;
+}
+
+/** Why the store will not take a sale as it is: kept and reported, never resent by itself. */
+export type OutboxFlag = 'conflict' | 'invalid';
+
+/** What is still to go to the store. */
+export interface OutboxBacklog {
+  /** Unsent sales the uploader will send (flagged ones are counted in `flagged`). */
+  readonly unsent: number;
+  /** When the oldest of them closed (lane clock), or null when there is none. */
+  readonly oldestUnsentAt: number | null;
+  /** Unsent sales flagged as conflicting or refused. */
+  readonly flagged: number;
+}
+
 /**
  * The lane's durable record. Each `commit` is one SQLite transaction with
  * synchronous=FULL: the event, the statechart snapshot after it and (when a sale
@@ -298,6 +321,67 @@ export class Journal {
       sale: JSON.parse(row.payload) as Sale,
       sentAt: row.sent_at,
     }));
+  }
+
+  /** The oldest unsent, unflagged sales, in sale-number order (the order they closed). */
+  unsentSales(limit: number): UnsentSaleRow[] {
+    return this.db
+      .prepare(
+        `SELECT sale_id AS saleId, sale_number AS saleNumber, status, total_minor AS totalMinor, closed_at AS closedAt, payload FROM outbox
+         WHERE sent_at IS NULL AND flagged IS NULL ORDER BY sale_number LIMIT ?`,
+      )
+      .all(limit) as UnsentSaleRow[];
+  }
+
+  /** Marks sales the store has (stored, or already had), in one transaction. Returns how many were newly marked. */
+  markSalesSent(saleIds: readonly string[], at: number): number {
+    const mark = this.db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE sale_id = ? AND sent_at IS NULL');
+    return this.db.transaction(() => saleIds.reduce((marked, saleId) => marked + mark.run(at, saleId).changes, 0))();
+  }
+
+  /** Flags an unsent sale the store will not take as it is; it stays in the outbox (never lost) but is no longer offered. */
+  flagSale(saleId: string, flag: OutboxFlag, detail: string, at: number): boolean {
+    return this.db.prepare('UPDATE outbox SET flagged = ?, flagged_at = ?, flag_detail = ? WHERE sale_id = ? AND sent_at IS NULL').run(flag, at, detail.slice(0, 1000), saleId).changes > 0;
+  }
+
+  /** Flagged sales, oldest first (store IT's diagnostics). */
+  flaggedSales(limit = 100): { saleId: string; saleNumber: number; flag: OutboxFlag; flaggedAt: number; detail: string | null }[] {
+    return this.db
+      .prepare('SELECT sale_id AS saleId, sale_number AS saleNumber, flagged AS flag, flagged_at AS flaggedAt, flag_detail AS detail FROM outbox WHERE flagged IS NOT NULL AND sent_at IS NULL ORDER BY sale_number LIMIT ?')
+      .all(limit) as { saleId: string; saleNumber: number; flag: OutboxFlag; flaggedAt: number; detail: string | null }[];
+  }
+
+  /** Puts flagged sales back in the queue (store IT, once the store side is sorted out). Returns how many. */
+  unflagSales(saleIds?: readonly string[]): number {
+    if (!saleIds) return this.db.prepare('UPDATE outbox SET flagged = NULL, flagged_at = NULL, flag_detail = NULL WHERE flagged IS NOT NULL AND sent_at IS NULL').run().changes;
+    const unflag = this.db.prepare('UPDATE outbox SET flagged = NULL, flagged_at = NULL, flag_detail = NULL WHERE sale_id = ? AND sent_at IS NULL');
+    return this.db.transaction(() => saleIds.reduce((count, saleId) => count + unflag.run(saleId).changes, 0))();
+  }
+
+  outboxBacklog(): OutboxBacklog {
+    const row = this.db
+      .prepare(
+        `SELECT count(*) FILTER (WHERE flagged IS NULL) AS unsent, min(closed_at) FILTER (WHERE flagged IS NULL) AS oldest, count(*) FILTER (WHERE flagged IS NOT NULL) AS flagged
+         FROM outbox WHERE sent_at IS NULL`,
+      )
+      .get() as { unsent: number; oldest: number | null; flagged: number };
+    return { unsent: row.unsent, oldestUnsentAt: row.oldest, flagged: row.flagged };
+  }
+
+  /**
+   * Deletes sales the store has and that closed before `closedBefore`, at most `limit` per call
+   * (a short transaction between scans). Unsent and flagged sales are never pruned, nor the
+   * newest sale: its number is where numbering continues (`lastUsedSaleNumber`).
+   */
+  pruneSentSales(closedBefore: number, limit = 1000): number {
+    return this.db
+      .prepare(
+        `DELETE FROM outbox WHERE rowid IN (
+           SELECT rowid FROM outbox WHERE sent_at IS NOT NULL AND closed_at < ?
+             AND sale_number < (SELECT max(sale_number) FROM outbox)
+           ORDER BY closed_at LIMIT ?)`,
+      )
+      .run(closedBefore, limit).changes;
   }
 
   /**

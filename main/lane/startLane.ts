@@ -10,7 +10,8 @@ import { createLaneDevices } from '../devices/laneDevices';
 import { Journal } from './journal';
 import type { LaneDevices } from './ports';
 import { LaneRuntime } from './runtime';
-import { SupervisorLink, type SupervisorLinkTiming } from './supervisorLink';
+import { startStoreLink, type StoreLink, type StoreLinkTiming, type StoreStatusSource } from './storeLink/storeLink';
+import { SupervisorLink, type SupervisorLinkOptions, type SupervisorLinkTiming } from './supervisorLink';
 
 export interface RunningLane {
   readonly runtime: LaneRuntime;
@@ -19,6 +20,8 @@ export interface RunningLane {
   readonly log: Logger;
   /** The link to the supervisor hub, when the config has one (it connects in the background; the lane never waits for it). */
   readonly supervisorLink: SupervisorLink | undefined;
+  /** The link to the store server, when the config has one (catalogue in, sales out; in the background). */
+  readonly storeLink: StoreLink | undefined;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export interface StartLaneOptions {
   readonly serve?: boolean;
   /** Reconnect timing for the supervisor link (tests). */
   readonly supervisorTiming?: Partial<SupervisorLinkTiming>;
+  /** Retry, timeout and refresh timing for the store link (tests). */
+  readonly storeTiming?: Partial<StoreLinkTiming>;
 }
 
 /**
@@ -74,8 +79,9 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
     options.serve === false
       ? undefined
       : await startLaneServer({ service: runtime.service, onView: runtime.onView, staticDir: options.staticDir, host: config.http.host, port: config.http.port, log });
-  const supervisorLink = startSupervisorLink(config, runtime, journal, log, options.supervisorTiming);
-  log.info({ url: server?.url, restored: runtime.restored, state: runtime.view.state, supervisor: config.supervisor?.url }, 'lane ready');
+  const storeLink = startLaneStoreLink(config, { runtime, journal, catalogPath: paths.catalog, currency: settings.currency, log, timing: options.storeTiming });
+  const supervisorLink = startSupervisorLink(config, runtime, journal, log, options.supervisorTiming, storeLink);
+  log.info({ url: server?.url, restored: runtime.restored, state: runtime.view.state, supervisor: config.supervisor?.url, store: config.store?.url }, 'lane ready');
 
   let stopped = false;
   return {
@@ -83,10 +89,12 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
     server,
     log,
     supervisorLink,
+    storeLink,
     async stop() {
       if (stopped) return;
       stopped = true;
       await supervisorLink?.stop();
+      await storeLink?.stop();
       await server?.close();
       await runtime.stop();
       journal.close();
@@ -97,8 +105,40 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
   };
 }
 
+/** Never stops the lane from starting: a lane that cannot reach its store still sells, and keeps its sales until it can. */
+function startLaneStoreLink(
+  config: LaneConfig,
+  parts: { runtime: LaneRuntime; journal: Journal; catalogPath: string; currency: string; log: Logger; timing: Partial<StoreLinkTiming> | undefined },
+): StoreLink | undefined {
+  const store = config.store;
+  const { log } = parts;
+  if (!store) return undefined;
+  let ca: Buffer | undefined;
+  if (store.caFile) {
+    try {
+      ca = readFileSync(store.caFile);
+    } catch (error) {
+      log.error({ caFile: store.caFile, error: String(error) }, 'the store CA certificate cannot be read; the lane sells without its store link and keeps its sales');
+      return undefined;
+    }
+  }
+  try {
+    return startStoreLink({ config: store, laneId: config.laneId, currency: parts.currency, catalogPath: parts.catalogPath, journal: parts.journal, runtime: parts.runtime, ca, log, timing: parts.timing });
+  } catch (error) {
+    log.error({ error: String(error) }, 'the store link could not be started; the lane sells without it and keeps its sales');
+    return undefined;
+  }
+}
+
 /** Never stops the lane from starting: a lane that cannot reach its hub still sells. */
-function startSupervisorLink(config: LaneConfig, runtime: LaneRuntime, journal: Journal, log: Logger, timing: Partial<SupervisorLinkTiming> | undefined): SupervisorLink | undefined {
+function startSupervisorLink(
+  config: LaneConfig,
+  runtime: LaneRuntime,
+  journal: Journal,
+  log: Logger,
+  timing: Partial<SupervisorLinkTiming> | undefined,
+  store: StoreStatusSource | undefined,
+): SupervisorLink | undefined {
   const supervisor = config.supervisor;
   if (!supervisor) return undefined;
   let ca: Buffer | undefined;
@@ -110,7 +150,9 @@ function startSupervisorLink(config: LaneConfig, runtime: LaneRuntime, journal: 
       return undefined;
     }
   }
-  const link = new SupervisorLink({ runtime, commands: journal, url: supervisor.url, laneSecret: supervisor.laneSecret, ca, log, timing });
+  // `store`: the station's view of the store link (sent with the lane's status; null without one).
+  const linkOptions: SupervisorLinkOptions & { readonly store: StoreStatusSource | null } = { runtime, commands: journal, url: supervisor.url, laneSecret: supervisor.laneSecret, ca, log, timing, store: store ?? null };
+  const link = new SupervisorLink(linkOptions);
   link.start();
   return link;
 }

@@ -7,6 +7,7 @@ import { clockSkewToleranceMs, supervisorProtocolVersion, type CommandBody, type
 import { decodeLaneSecret, helloProof, verifyCommand, type SeenCommands } from '../supervisor/commandAuth';
 import type { Journal } from './journal';
 import type { LaneRuntime, RemoteCommandResult } from './runtime';
+import type { StoreStatusSource } from './storeLink/storeLink';
 
 /**
  * The lane's side of the supervisor station: one WebSocket to the hub, opened by the lane.
@@ -56,6 +57,8 @@ export interface SupervisorLinkOptions {
   readonly ca?: string | Buffer | undefined;
   readonly log: Logger;
   readonly timing?: Partial<SupervisorLinkTiming> | undefined;
+  /** The lane's store link, whose status goes with the lane's (null: the lane has none). */
+  readonly store?: StoreStatusSource | null | undefined;
 }
 
 /** Above this much unsent data a status waits: only the newest goes once the socket drains. */
@@ -98,6 +101,7 @@ export class SupervisorLink {
   readonly #log: Logger;
   readonly #timing: SupervisorLinkTiming;
   readonly #laneId: string;
+  readonly #store: StoreStatusSource | null | undefined;
   readonly #onStateChange = new Emitter<SupervisorLinkState>();
   /** Each change of `state` (tests, diagnostics, the demo's status line). */
   readonly onStateChange = this.#onStateChange.event;
@@ -132,6 +136,7 @@ export class SupervisorLink {
     this.#log = options.log.child({ link: 'supervisor' });
     this.#timing = { ...defaultSupervisorLinkTiming, ...options.timing };
     this.#laneId = options.runtime.lane.laneId;
+    this.#store = options.store;
   }
 
   get state(): SupervisorLinkState {
@@ -147,6 +152,8 @@ export class SupervisorLink {
       this.#runtime.onSaleClosed((sale) => this.#sendIfOnline({ type: 'sale', sale })),
       this.#runtime.onAuditEntry((entry) => this.#sendIfOnline({ type: 'audit', entry })),
     );
+    // The store link throttles its own changes (the last sync time at most every few seconds).
+    if (this.#store) this.#subscriptions.push(this.#store.onStatusChange(() => this.#sendStatus()));
     this.#connect();
   }
 
@@ -420,7 +427,8 @@ export class SupervisorLink {
     }
     this.#statusPending = false;
     try {
-      const status = laneStatusOf(this.#runtime.view, { sentAt: Date.now(), stateSince: this.#runtime.stateSince, recentEvents: this.#runtime.recentEvents });
+      const store = this.#store === undefined ? {} : { store: this.#store?.status() ?? null };
+      const status = laneStatusOf(this.#runtime.view, { sentAt: Date.now(), stateSince: this.#runtime.stateSince, recentEvents: this.#runtime.recentEvents, ...store });
       this.#send(socket, { type: 'status', status });
     } catch (error) {
       this.#log.error({ error: String(error) }, 'lane status could not be sent to the supervisor hub');

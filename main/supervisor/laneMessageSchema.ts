@@ -100,6 +100,18 @@ export const laneStatusSchema = z.object({
     .nullable(),
   message: z.object({ key: z.enum(laneMessageKeys), from: text(100), at: time }).nullable(),
   recentEvents: z.array(text(200)).max(50),
+  store: z
+    .object({
+      linkUp: z.boolean(),
+      backlog: count,
+      oldestUnsentAt: time.nullable(),
+      catalogVersion: count,
+      lastCatalogSyncAt: time.nullable(),
+      conflicts: count.optional(),
+      alert: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 const saleSummarySchema = z.object({

@@ -1,4 +1,5 @@
 import { laneStateKey } from '../../shared/i18n/stationTerms';
+import type { LaneStoreStatus } from '../../shared/supervisor/laneStatus';
 import type { LaneTile, QueuedIntervention } from '../../shared/supervisor/stationService';
 import { useKioskText } from '../kiosk/i18n';
 import { formatElapsed } from './format';
@@ -67,6 +68,7 @@ function Tile({ tile, waiting, now, onOpen }: { tile: LaneTile; waiting: readonl
           {tile.stateSinceHub === null ? '—' : formatElapsed(now - tile.stateSinceHub)}
         </span>
       </span>
+      {status?.store && <StoreLine store={status.store} now={now} />}
       {status?.assistantAtLane && <span className="st-tile__assistant">{t('station.tile.assistantAtLane', { name: status.assistantAtLane.name })}</span>}
       {waiting.length > 0 && (
         <span className="st-tile__chips">
@@ -78,5 +80,31 @@ function Tile({ tile, waiting, now, onOpen }: { tile: LaneTile; waiting: readonl
         </span>
       )}
     </button>
+  );
+}
+
+/** How long ago, roughly: minutes, hours or days (a backlog's age, not a stopwatch). */
+function roughAge(t: ReturnType<typeof useKioskText>['t'], ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return t('station.age.minutes', { count: minutes });
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? t('station.age.hours', { count: hours }) : t('station.age.days', { count: Math.floor(hours / 24) });
+}
+
+/**
+ * Sales the lane has not got to the store yet (they are safe on the lane), or a store link that
+ * is down: shown only then, so a healthy lane's tile stays as it was.
+ */
+function StoreLine({ store, now }: { store: LaneStoreStatus; now: number }) {
+  const { t } = useKioskText();
+  if (store.backlog === 0 && store.linkUp && !store.conflicts) return null;
+  const parts: string[] = [];
+  if (store.backlog > 0) parts.push(t('station.tile.storeBacklog', { count: store.backlog, age: roughAge(t, store.oldestUnsentAt === null ? 0 : now - store.oldestUnsentAt) }));
+  else if (!store.linkUp) parts.push(t('station.tile.storeLinkDown'));
+  if (store.conflicts) parts.push(t('station.tile.storeConflicts', { count: store.conflicts }));
+  return (
+    <span className={`st-tile__store${store.alert ? ' st-tile__store--alert' : ''}`} data-testid="tile-store" data-backlog={store.backlog} data-link-up={String(store.linkUp)}>
+      {parts.join(' · ')}
+    </span>
   );
 }

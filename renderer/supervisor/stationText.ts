@@ -52,6 +52,8 @@ export function interventionDetail(t: TranslateFn, language: Language, item: Pic
       return name;
     case 'deviceFault':
       return item.detail ? deviceDetail(t, item.detail) : null;
+    case 'storeBacklog':
+      return item.detail && /^\d{1,9}$/u.test(item.detail) ? t('station.queue.unsentSales', { count: Number(item.detail) }) : null;
     default:
       return item.detail ?? name;
   }

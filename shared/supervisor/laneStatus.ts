@@ -21,6 +21,7 @@ export const interventionKinds = [
   'deviceFault',
   'paperOut',
   'paperLow',
+  'storeBacklog',
   'offline',
 ] as const;
 export type InterventionKind = (typeof interventionKinds)[number];
@@ -33,6 +34,23 @@ export interface Intervention {
   readonly itemName?: LocalizedText | undefined;
   /** Devices at fault, e.g. `printer: paperEnd`; the age to check; the bagging mismatch kind. */
   readonly detail?: string | undefined;
+}
+
+/**
+ * The lane's link to the store server, when it has one: whether the last exchange worked, the
+ * sales not yet at the store (and when the oldest closed, lane clock) and the catalogue the
+ * lane sells from.
+ */
+export interface LaneStoreStatus {
+  readonly linkUp: boolean;
+  readonly backlog: number;
+  readonly oldestUnsentAt: number | null;
+  readonly catalogVersion: number;
+  readonly lastCatalogSyncAt: number | null;
+  /** Sales the store would not take as they are (kept at the lane, flagged for store IT). */
+  readonly conflicts?: number | undefined;
+  /** The early alert: the backlog is past the lane's limits (count or age). */
+  readonly alert?: boolean | undefined;
 }
 
 /** One basket line as the station shows it. */
@@ -85,6 +103,8 @@ export interface LaneStatus {
   readonly message: LaneMessage | null;
   /** The lane's last events, newest last, e.g. `12:01:07 scanner.scanned (item)`. */
   readonly recentEvents: readonly string[];
+  /** The store link; null when the lane has none configured, absent from lanes older than it. */
+  readonly store?: LaneStoreStatus | null | undefined;
 }
 
 /** Longest basket a status carries line by line; a bigger one is summarised by its totals. */
@@ -134,8 +154,15 @@ export function interventionsOf(view: Pick<LaneView, 'state' | 'context'>): Inte
 }
 
 /** A lane's status for the hub, from its committed view. */
-export function laneStatusOf(view: LaneView, extra: { readonly sentAt: number; readonly stateSince: number; readonly recentEvents: readonly string[] }): LaneStatus {
+export function laneStatusOf(
+  view: LaneView,
+  extra: { readonly sentAt: number; readonly stateSince: number; readonly recentEvents: readonly string[]; readonly store?: LaneStoreStatus | null | undefined },
+): LaneStatus {
   const { context } = view;
+  const store = extra.store ?? null;
+  const interventions = interventionsOf(view);
+  // Nothing for the shopper: the lane sells on. Store IT must restore the link before the disk fills.
+  if (store?.alert) interventions.push({ kind: 'storeBacklog', detail: String(store.backlog) });
   const sale = context.sale;
   const assistant = context.assistant;
   return {
@@ -169,10 +196,12 @@ export function laneStatusOf(view: LaneView, extra: { readonly sentAt: number; r
         }
       : null,
     assistantAtLane: assistant ? { id: assistant.id, name: assistant.name, role: assistant.role } : null,
-    interventions: interventionsOf(view),
+    interventions,
     devices: context.devices,
     help: context.help ?? null,
     message: context.laneMessage ?? null,
     recentEvents: extra.recentEvents,
+    // Only from lanes that say (a lane without a store link sends null): older statuses stay as they were.
+    ...(extra.store !== undefined ? { store } : {}),
   };
 }

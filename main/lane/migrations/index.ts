@@ -4,6 +4,7 @@ import { migration0002ItemWeights } from './0002_item_weights';
 import { migration0003AssistantActions } from './0003_assistant_actions';
 import { migration0004SuspendedSales } from './0004_suspended_sales';
 import { migration0005SupervisorSecurity } from './0005_supervisor_security';
+import { migration0006OutboxUpload } from './0006_outbox_upload';
 
 export const journalMigrations: readonly Migration[] = [
   migration0001Journal,
@@ -11,4 +12,5 @@ export const journalMigrations: readonly Migration[] = [
   migration0003AssistantActions,
   migration0004SuspendedSales,
   migration0005SupervisorSecurity,
+  migration0006OutboxUpload,
 ];

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, lanePaths, loadLaneConfig, parseLaneConfig, type LaneConfigInput } from '../../../main/config/laneConfig';
@@ -269,6 +270,69 @@ describe('lane configuration', () => {
         writeFileSync(join(dir.path, 'etc', 'tls', 'key.txt'), 'not a certificate');
         writeFileSync(file, JSON.stringify(withSupervisor({ url: 'wss://hub.store.lan:8100/lane', laneSecret, caFile: 'tls/key.txt' })));
         expect(problemsOf(() => loadLaneConfig(file))).toEqual([expect.stringMatching(/^supervisor\.caFile: .*is not a PEM certificate/)]);
+      });
+    });
+  });
+
+  describe('the store server', () => {
+    const laneToken = randomBytes(32).toString('base64url');
+    const withStore = (store: unknown) => ({ ...minimalConfig(), store });
+
+    it('is optional, and takes the store address and the lane token, with defaults for the rest', () => {
+      expect(parseLaneConfig(minimalConfig()).store).toBeUndefined();
+      expect(parseLaneConfig(withStore({ url: 'https://store.lan:8200', laneToken, caFile: 'store-ca.pem' })).store).toEqual({
+        url: 'https://store.lan:8200',
+        laneToken,
+        caFile: 'store-ca.pem',
+        catalogPollSeconds: 30,
+        outbox: { alertAfterSales: 5000, alertAfterHours: 24, keepSentDays: 30 },
+      });
+      const store = parseLaneConfig(withStore({ url: 'http://127.0.0.1:8200', laneToken, catalogPollSeconds: 10, outbox: { alertAfterSales: 100, keepSentDays: 7 } })).store;
+      expect(store).toMatchObject({ catalogPollSeconds: 10, outbox: { alertAfterSales: 100, alertAfterHours: 24, keepSentDays: 7 } });
+    });
+
+    it('names the field of a wrong address, a CA for http://, wrong numbers and an unknown field', () => {
+      expect(problemsOf(() => parseLaneConfig(withStore({ url: 'wss://store.lan', laneToken })))).toEqual([expect.stringMatching(/^store\.url: an http:\/\/ or https:\/\/ address/)]);
+      expect(problemsOf(() => parseLaneConfig(withStore({ url: 'store.lan', laneToken })))).toEqual([expect.stringMatching(/^store\.url: /)]);
+      expect(problemsOf(() => parseLaneConfig(withStore({ url: 'http://store.lan', laneToken, caFile: 'ca.pem' })))).toEqual([
+        expect.stringMatching(/^store\.caFile: a CA certificate is only used with an https:\/\/ address/),
+      ]);
+      expect(problemsOf(() => parseLaneConfig(withStore({ url: 'https://store.lan', laneToken, catalogPollSeconds: 1, outbox: { alertAfterSales: 0, keepSentDays: 1.5, alertAfterHours: 'a day' } })))).toEqual([
+        expect.stringMatching(/^store\.catalogPollSeconds: /),
+        expect.stringMatching(/^store\.outbox\.alertAfterSales: /),
+        expect.stringMatching(/^store\.outbox\.alertAfterHours: /),
+        expect.stringMatching(/^store\.outbox\.keepSentDays: /),
+      ]);
+      expect(problemsOf(() => parseLaneConfig(withStore({ url: 'https://store.lan', laneToken, outbox: { keepDays: 3 } })))).toEqual([expect.stringMatching(/^store\.outbox: .*keepDays/)]);
+      expect(problemsOf(() => parseLaneConfig(withStore({ url: 'https://store.lan', laneToken, token: 'x' })))).toEqual([expect.stringMatching(/^store: .*token/)]);
+      expect(problemsOf(() => parseLaneConfig(withStore({ laneToken })))).toEqual([expect.stringMatching(/^store\.url: /)]);
+    });
+
+    it('refuses a lane token that is not one, without ever repeating it', () => {
+      for (const wrong of ['', 'short', `${laneToken}x`, laneToken.replace(/./u, '+'), newLaneSecret().slice(0, 42)]) {
+        const problems = problemsOf(() => parseLaneConfig(withStore({ url: 'https://store.lan', laneToken: wrong })));
+        expect(problems).toEqual([expect.stringMatching(/^store\.laneToken: not a lane token/)]);
+        if (wrong) expect(problems.join('\n')).not.toContain(wrong);
+      }
+    });
+
+    describe('from a file', () => {
+      let dir: ReturnType<typeof makeTempDir>;
+      beforeEach(() => (dir = makeTempDir()));
+      afterEach(() => dir.remove());
+
+      it('resolves the CA file against the config file’s folder, and names it when it is missing or not a certificate', () => {
+        mkdirSync(join(dir.path, 'etc', 'tls'), { recursive: true });
+        writeFileSync(join(dir.path, 'etc', 'tls', 'store-ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+        const file = join(dir.path, 'etc', 'lane.json');
+        writeFileSync(file, JSON.stringify(withStore({ url: 'https://store.lan:8200', laneToken, caFile: 'tls/store-ca.pem' })));
+        expect(loadLaneConfig(file).store?.caFile).toBe(join(dir.path, 'etc', 'tls', 'store-ca.pem'));
+
+        writeFileSync(file, JSON.stringify(withStore({ url: 'https://store.lan:8200', laneToken, caFile: 'tls/missing.pem' })));
+        expect(problemsOf(() => loadLaneConfig(file))).toEqual([expect.stringMatching(/^store\.caFile: cannot read .*missing\.pem: ENOENT/)]);
+        writeFileSync(join(dir.path, 'etc', 'tls', 'key.txt'), 'not a certificate');
+        writeFileSync(file, JSON.stringify(withStore({ url: 'https://store.lan:8200', laneToken, caFile: 'tls/key.txt' })));
+        expect(problemsOf(() => loadLaneConfig(file))).toEqual([expect.stringMatching(/^store\.caFile: .*is not a PEM certificate/)]);
       });
     });
   });

@@ -11,7 +11,7 @@ describe('journal migration 0005', () => {
   it('0005 adds the supervisor command nonce store and the security events to a version 4 journal, JSON details only', () => {
     const db = new Database(':memory:');
     migrate(db, [migration0001Journal, migration0002ItemWeights, migration0003AssistantActions, migration0004SuspendedSales]);
-    expect(migrate(db, journalMigrations)).toEqual([5]);
+    expect(migrate(db, journalMigrations.slice(0, 5))).toEqual([5]);
     expect(schemaVersion(db)).toBe(5);
     const command = db.prepare('INSERT INTO supervisor_commands (id, expires_at, received_at, outcome) VALUES (?, 1, 1, ?)');
     command.run('a'.repeat(32), null);

@@ -9,6 +9,9 @@ import { benchCodecs, benchWeightRoundTrips } from './devices';
 import { benchSimulatedShoppers } from './shopper';
 import { benchScanToScreen } from './scanToScreen';
 import { benchStation } from './station';
+import { benchCatalogSync } from './catalogSync';
+import { benchStoreUpload } from './storeUpload';
+import { startTestPostgres } from '../tests/support/postgres';
 
 /**
  * `npm run bench`: every benchmark, one JSON document on stdout (progress on stderr).
@@ -37,6 +40,11 @@ async function main() {
   const simulatedShoppers = benchSimulatedShoppers();
   process.stderr.write('lane event → station tile, 4 and 32 lanes at 10 events/s…\n');
   const station = await benchStation();
+  process.stderr.write('prices in: a full catalogue and a 10,000-item delta applied on a lane…\n');
+  const catalogSync = await benchCatalogSync();
+  process.stderr.write('sales out: 10,000 sales from 4 lanes into the store server, SQLite then PostgreSQL…\n');
+  const postgres = await startTestPostgres();
+  const storeUpload = { sqlite: await benchStoreUpload(), postgres: await benchStoreUpload({ target: postgres.url }).finally(() => postgres.stop()) };
 
   const report = {
     date: new Date().toISOString(),
@@ -48,6 +56,8 @@ async function main() {
     codecs,
     simulatedShoppers,
     station,
+    catalogSync,
+    storeUpload,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

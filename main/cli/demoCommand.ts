@@ -13,6 +13,7 @@ interface DemoOptions {
   port: number;
   panelPort: number;
   supervisorPort: number;
+  storePort: number;
   lanes: number;
   fresh?: boolean;
   electron: boolean;
@@ -27,6 +28,7 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
     .option('--port <port>', 'kiosk page port of the first lane (0: any free port)', (value) => Number.parseInt(value, 10), 8080)
     .option('--panel-port <port>', 'device panel port (0: any free port)', (value) => Number.parseInt(value, 10), 8090)
     .option('--supervisor-port <port>', 'supervisor station port (0: any free port)', (value) => Number.parseInt(value, 10), 8100)
+    .option('--store-port <port>', 'store server port (0: any free port)', (value) => Number.parseInt(value, 10), 8200)
     .option('--lanes <n>', 'how many lanes (1 to 8)', (value) => Math.min(8, Math.max(1, Number.parseInt(value, 10) || 4)), 4)
     .option('--fresh', 'forget sales in progress and start with empty journals')
     .option('--no-electron', 'do not open an Electron kiosk window even if Electron is installed')
@@ -43,6 +45,7 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
         basePort: options.port,
         terminalMode: options.terminal === 'auto' ? 'autoApprove' : 'manual',
         supervisor: { port: options.supervisorPort },
+        storeServer: { port: options.storePort },
         log,
       });
       const panel = await startDevicePanel(store.lanes, { port: options.panelPort, log });
@@ -57,6 +60,11 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
           `  Supervisor station: ${store.supervisor.url}   (sign in: Anna 1001 / PIN 1234, assistant; Ivan 1002 / PIN 2468, supervisor)`,
           ...store.lanes.map((each) => `  Kiosk, lane ${each.laneId}:  ${each.url}`),
           `  Lanes connect to: ${store.supervisor.laneUrl}   (each with its own secret: ${join(options.dataDir, 'lanes')}/*.json)`,
+          ...(store.storeServer
+            ? [
+                `  Store server:     ${store.storeServer.url}   (master catalogue and sales; e.g. npx lanewise catalog import items.csv --data-dir ${store.storeServer.dataDir})`,
+              ]
+            : []),
           `  Device panel:     ${panel.url}   (scan samples, put weights on the scales, approve or decline cards, printer paper and cover)`,
           `  Scanner lines:    ${store.lanes.map((each) => each.scannerPty.devicePath).join(', ')}`,
           `                    write a barcode and CR here to scan, e.g.  printf '4750001000016\\r' > ${lane.scannerPty.devicePath}`,
@@ -73,6 +81,7 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
         each.printer.onReceipt((receipt) => process.stdout.write(`\n----- receipt printed on ${each.laneId} -----\n${receipt.text}\n-------------------------------------\n`));
         each.process.onExit(({ code, signal, expected }) => !expected && process.stdout.write(`Lane ${each.laneId} stopped (${signal ?? `exit ${code}`}); restarting it — the sale resumes from the journal.\n`));
       }
+      store.storeServer?.process.onExit(({ code, signal, expected }) => !expected && process.stdout.write(`Store server stopped (${signal ?? `exit ${code}`}); restarting it — the lanes keep their sales until it is back.\n`));
       store.supervisor.process.onExit(({ code, signal, expected }) => !expected && process.stdout.write(`Supervisor hub stopped (${signal ?? `exit ${code}`}); restarting it — the lanes sell on meanwhile.\n`));
 
       const kiosk = options.electron ? await launchKioskWindow(lane.url, log) : undefined;

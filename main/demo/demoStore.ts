@@ -19,6 +19,7 @@ import { hubProcess, laneProcess, type HubProcess, type LaneProcess, type LaneRe
 import { hubDatabasePath, openHubDatabase } from '../supervisor/hubDatabase';
 import { LaneRegistry } from '../supervisor/laneRegistry';
 import { demoItemGrams } from './shopperHands';
+import { ensureLaneCatalog, startDemoStoreServer, type DemoStoreServer } from './demoStoreServer';
 
 export interface DemoStoreOptions {
   /** Catalogue, journals, logs, lane configurations and pseudo-terminals live here. */
@@ -37,6 +38,11 @@ export interface DemoStoreOptions {
   readonly baggingScale?: boolean;
   /** Run the supervisor hub (its own process) and connect every lane to it; `port` 0 takes any free port. */
   readonly supervisor?: { readonly port: number } | undefined;
+  /**
+   * Run the store server (its own process): each lane keeps its own catalogue copy synced from
+   * it and sends it every finished sale. Without it the lanes share the demo catalogue file.
+   */
+  readonly storeServer?: { readonly port: number } | undefined;
   readonly log: Logger;
 }
 
@@ -69,6 +75,7 @@ export interface DemoSupervisor {
 export interface DemoStore {
   readonly lanes: readonly DemoLane[];
   readonly supervisor: DemoSupervisor | undefined;
+  readonly storeServer: DemoStoreServer | undefined;
   readonly catalogItems: number;
   /** Marks every lane and hub process as stopping (no restarts) before the slower stop. */
   expectExit(): void;
@@ -168,8 +175,15 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
   const laneIds = Array.from({ length: laneCount }, (_, index) => `L${String(index + 1).padStart(2, '0')}`);
   let supervisor: DemoSupervisor | undefined;
   let secrets = new Map<string, string>();
+  let storeServer: DemoStoreServer | undefined;
 
   try {
+    if (options.storeServer) {
+      const port = await freePort(options.storeServer.port);
+      storeServer = await startDemoStoreServer({ dataDir, demoCatalog: join(dataDir, 'catalog.sqlite'), laneIds, port, log: log.child({ component: 'store' }) });
+      const process = storeServer.process;
+      cleanups.push(() => process.stop());
+    }
     if (options.supervisor) {
       const hubDir = join(dataDir, 'supervisor');
       secrets = provisionLanes(hubDir, laneIds);
@@ -234,7 +248,13 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
         },
         log: { level: 'info' },
         ...(supervisor && { supervisor: { url: supervisor.laneUrl, laneSecret: secrets.get(laneId)! } }),
+        ...(storeServer && {
+          catalogFile: join(dataDir, 'lanes', `${laneId}-catalog.sqlite`),
+          // Poll often: the demo shows a price change reaching the lanes within seconds.
+          store: { url: storeServer.url, laneToken: storeServer.tokens.get(laneId)!, catalogPollSeconds: 5 },
+        }),
       };
+      if (storeServer) await ensureLaneCatalog(join(dataDir, 'catalog.sqlite'), join(dataDir, 'lanes', `${laneId}-catalog.sqlite`));
       // A demo store that has been open a while: each lane has learned what the showcase items weigh.
       seedLearnedWeights(join(dataDir, `journal-${laneId}.sqlite`));
       const configFile = join(dataDir, 'lanes', `${laneId}.json`);
@@ -252,7 +272,8 @@ export async function startDemoStore(options: DemoStoreOptions): Promise<DemoSto
   }
   const expectExit = () => {
     supervisor?.process.expectExit();
+    storeServer?.process.expectExit();
     for (const lane of lanes) lane.process.expectExit();
   };
-  return { lanes, supervisor, catalogItems: items, expectExit, stop };
+  return { lanes, supervisor, storeServer, catalogItems: items, expectExit, stop };
 }

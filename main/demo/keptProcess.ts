@@ -167,3 +167,22 @@ export function hubProcess(args: readonly string[], log: Logger): HubProcess {
     log,
   });
 }
+
+export interface StoreReady {
+  /** Where lanes reach the store server. */
+  readonly url: string;
+  readonly backend: string;
+  readonly pid: number;
+}
+
+/** The store server in its own process (`lanewise store serve`). */
+export type StoreProcess = KeptProcess<StoreReady>;
+
+export function storeProcess(args: readonly string[], log: Logger): StoreProcess {
+  return new KeptProcess<StoreReady>({
+    args: ['store', 'serve', ...args],
+    what: 'store server',
+    parseReady: (message) => ({ url: String(message.url), backend: String(message.backend), pid: Number(message.pid) }),
+    log,
+  });
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CatalogStore } from '../main/catalog/catalogStore';
 import { applyCatalogUpdate } from '../main/lane/catalogSync/catalogApplier';
 import { CatalogChecksum } from '../main/store/checksum';
+import { catalogEntitiesOf } from '../main/store/catalogEntitiesOf';
 import { syncProtocolVersion, type VersionedEntity } from '../shared/store/syncProtocol';
 
 /**
@@ -67,4 +68,35 @@ export async function benchCatalogSync(options: { items?: number; deltaItems?: n
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The NDJSON snapshot a store server would send for the catalogue at `catalogPath` (same
+ * items, one version newer): for measuring scans while a lane applies a full sync.
+ */
+export function snapshotLinesOf(catalogPath: string): string[] {
+  const catalog = CatalogStore.open(catalogPath, { readonly: true });
+  try {
+    const version = catalog.syncState().version + 1;
+    const checksum = new CatalogChecksum();
+    const lines: string[] = [''];
+    for (const entity of catalogEntitiesOf(catalog)) {
+      if (entity.value === null) continue;
+      const versioned = { version, kind: entity.kind, key: entity.key, value: entity.value };
+      checksum.add(versioned);
+      lines.push(JSON.stringify(versioned));
+    }
+    lines[0] = JSON.stringify({ kind: 'snapshot', protocol: syncProtocolVersion, version, count: lines.length - 1 });
+    lines.push(JSON.stringify({ kind: 'end', checksum: checksum.digest() }));
+    return lines;
+  } finally {
+    catalog.close();
+  }
+}
+
+/** Applies `lines` to the catalogue as the lane's sync does (worker thread, one transaction). */
+export async function applySnapshotLines(catalogPath: string, lines: readonly string[]): Promise<number> {
+  const outcome = await applyCatalogUpdate(catalogPath, { kind: 'snapshot', lines: linesOf(lines) });
+  if (!outcome.ok) throw new Error(`snapshot refused: ${outcome.message}`);
+  return outcome.durationMs;
 }

@@ -33,7 +33,16 @@ interface Sample {
  * Chromium (next animation frame). Baskets are emptied every `basketSize` scans so the
  * list stays the size a real basket has, with a shopper's pause between scans.
  */
-export async function benchScanToScreen(options: { catalogPath: string; gtins: readonly string[]; scans: number; basketSize: number; gapMs: number; staticDir: string }) {
+export async function benchScanToScreen(options: {
+  catalogPath: string;
+  gtins: readonly string[];
+  scans: number;
+  basketSize: number;
+  gapMs: number;
+  staticDir: string;
+  /** Work to run once warmed up (a catalogue sync): only scans made while it runs are counted, and scanning goes on until it ends. */
+  during?: () => Promise<unknown>;
+}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lanewise-bench-'));
   const scannerPty = await createPtyPair(join(dataDir, 'dev'), 'scanner');
   const printerPty = await createPtyPair(join(dataDir, 'dev'), 'printer');
@@ -79,7 +88,14 @@ export async function benchScanToScreen(options: { catalogPath: string; gtins: r
     });
     const samples: Sample[] = [];
     const warmup = 20;
-    for (let i = 0; i < options.scans + warmup; i++) {
+    let background: { done: boolean; result?: Promise<unknown> } | undefined;
+    const counting = () => background === undefined || !background.done;
+    for (let i = 0; (options.during ? !background?.done : true) && i < (options.during ? 5_000 : options.scans + warmup); i++) {
+      if (i === warmup && options.during) {
+        const running: { done: boolean; result?: Promise<unknown> } = { done: false };
+        running.result = options.during().finally(() => (running.done = true));
+        background = running;
+      }
       if (i > 0 && i % options.basketSize === 0) {
         await lane.runtime.service.sendEvent({ event: { type: 'ui.cancelSale' } });
         await lane.runtime.service.sendEvent({ event: { type: 'ui.confirmCancel' } });
@@ -100,8 +116,9 @@ export async function benchScanToScreen(options: { catalogPath: string; gtins: r
         traceId,
         { polling: 'raf' },
       ).then((handle) => handle.jsonValue())) as number;
-      if (i >= warmup) samples.push({ writtenAt, ...view.trace!, renderedAt: renderedAt - clock.offset });
+      if (i >= warmup && counting()) samples.push({ writtenAt, ...view.trace!, renderedAt: renderedAt - clock.offset });
     }
+    await background?.result;
 
     const stage = (from: keyof Sample, to: keyof Sample) => summarize(samples.map((sample) => sample[to] - sample[from]));
     return {

@@ -50,6 +50,24 @@ const inputSchema = z.object({
   active: z.boolean().default(true),
 });
 
+/** An assistant as the directory stores it (and the store server sends it to lanes): the PIN and badge only as hashes. */
+export interface AssistantRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly role: AssistantRole;
+  readonly pinHash: string;
+  readonly badgeHash?: string | undefined;
+  readonly active: boolean;
+}
+
+/** Checks an assistant's details and hashes their PIN (slowly) and badge. */
+export async function assistantRecord(input: AssistantInput): Promise<AssistantRecord> {
+  const parsed = inputSchema.safeParse(input);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const { id, name, role, pin, badge, active } = parsed.data;
+  return { id, name, role, pinHash: await hashPin(pin), ...(badge === undefined ? {} : { badgeHash: badgeHash(badge) }), active };
+}
+
 /**
  * scrypt cost: N=16384, r=8 takes 16 MiB and about 50 ms, enough to make a copied catalogue's
  * 4-digit PINs cost real work, short enough that nobody waits at the lane.
@@ -149,10 +167,7 @@ export class AssistantDirectory {
    * kept). Throws on an invalid number, name, role, PIN or badge, or a badge another assistant has.
    */
   async upsert(input: AssistantInput): Promise<void> {
-    const parsed = inputSchema.safeParse(input);
-    if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
-    const assistant = parsed.data;
-    const pinHash = await hashPin(assistant.pin);
+    const assistant = await assistantRecord(input);
     try {
       this.#db
         .prepare(
@@ -160,7 +175,7 @@ export class AssistantDirectory {
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,
              badge_hash = excluded.badge_hash, active = excluded.active`,
         )
-        .run(assistant.id, assistant.name, assistant.role, pinHash, assistant.badge === undefined ? null : badgeHash(assistant.badge), assistant.active ? 1 : 0);
+        .run(assistant.id, assistant.name, assistant.role, assistant.pinHash, assistant.badgeHash ?? null, assistant.active ? 1 : 0);
     } catch (error) {
       // The id is the conflict target, so the only unique column left to clash is the badge.
       if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {

@@ -24,6 +24,9 @@ export interface StoreBackend {
    */
   applyCatalogChanges(changes: readonly CatalogEntity[], options?: { replaceKinds?: readonly CatalogEntityKind[]; source?: string }): Promise<{ version: number; changed: number }>;
 
+  /** The live entities of one kind, by key (store IT's tools: assistants, VAT classes). */
+  liveEntities(kind: CatalogEntityKind): Promise<VersionedEntity[]>;
+
   /** The delta since `since` (see shared/store/syncProtocol.ts), or why a snapshot is needed. */
   changesSince(since: number, options?: { maxChanges?: number }): Promise<ChangesAnswer>;
 

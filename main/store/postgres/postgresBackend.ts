@@ -311,6 +311,12 @@ export async function openPostgresStoreBackend(url: string, options: PostgresSto
       return rows[0]?.version ?? 0;
     },
 
+    async liveEntities(kind) {
+      ensureOpen();
+      const { rows } = await pool.query<EntityRow>('SELECT kind, key, version, value FROM catalog_entities WHERE kind = $1 AND value IS NOT NULL ORDER BY key', [kind]);
+      return rows.map(toVersionedEntity);
+    },
+
     async applyCatalogChanges(changes, applyOptions = {}) {
       ensureOpen();
       return applyBatch(changes, applyOptions.replaceKinds ?? [], applyOptions.source ?? null);

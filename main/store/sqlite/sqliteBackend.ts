@@ -175,6 +175,11 @@ export function openSqliteStoreBackend(path: string, options: SqliteStoreBackend
       return state().version;
     },
 
+    async liveEntities(kind) {
+      ensureOpen();
+      return (db.prepare('SELECT kind, key, version, value FROM catalog_entities WHERE kind = ? AND value IS NOT NULL ORDER BY key').all(kind) as EntityRow[]).map(toVersionedEntity);
+    },
+
     async applyCatalogChanges(changes, options = {}) {
       ensureOpen();
       return applyBatch.immediate(changes, options.replaceKinds ?? [], options.source ?? null);

@@ -7,6 +7,8 @@ import { demoAssistants } from '../../../main/assistants/demoAssistants';
 import { CatalogStore } from '../../../main/catalog/catalogStore';
 import type { ListedAssistant } from '../../../main/cli/storeCommand';
 import { makeTempDir } from '../helpers/tempDir';
+import { applyCatalogUpdate } from '../../../main/lane/catalogSync/catalogApplier';
+import { openStoreBackend } from '../../../main/store/openStoreBackend';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -122,6 +124,33 @@ describe('lanewise store assistants', () => {
       expect(json<ListedAssistant[]>(run)).toEqual(demoAssistants.map(({ id, name, role }) => ({ id, name, role, active: true, hasBadge: true })));
     } finally {
       demoDir.remove();
+    }
+  });
+  it('keeps the master list at the store server with --store, and a lane that syncs it signs the assistant in', { timeout: spawnTimeout }, async () => {
+    const store = join(dir.path, 'store');
+    const added = await lanewise(['store', 'assistants', 'add', '--store', store, '--id', '1003', '--name', 'Ilze', '--badge', 'LW:A:1003-Q9Z2', '--pin-stdin'], { stdin: '9753\n' });
+    expect(added).toMatchObject({ code: 0, stdout: 'added assistant 1003 (Ilze, assistant, badge) at the store; catalogue version 1\n' });
+    const listed = json<ListedAssistant[]>(await lanewise(['store', 'assistants', 'list', '--store', store, '--json']));
+    expect(listed).toEqual([{ id: '1003', name: 'Ilze', role: 'assistant', active: true, hasBadge: true }]);
+    expect(await lanewise(['store', 'assistants', 'disable', '1003', '--store', store])).toMatchObject({ code: 0 });
+    expect(await lanewise(['store', 'assistants', 'disable', '9999', '--store', store])).toMatchObject({ code: 1 });
+
+    // A lane applies the store's catalogue: the PIN works there, and only as long as the assistant is active.
+    const backend = await openStoreBackend(store);
+    const delta = await backend.changesSince(0);
+    await backend.close();
+    if (delta.kind !== 'delta') throw new Error('expected a delta');
+    const laneCatalog = join(dir.path, 'lane-catalog.sqlite');
+    CatalogStore.open(laneCatalog).close();
+    const outcome = await applyCatalogUpdate(laneCatalog, { kind: 'delta', delta });
+    expect(outcome).toMatchObject({ ok: true });
+    const lane = CatalogStore.open(laneCatalog);
+    try {
+      const directory = new AssistantDirectory(lane.db);
+      expect(await directory.signIn('1003', '9753')).toMatchObject({ ok: false, error: 'inactive' });
+      expect(directory.list()).toEqual([{ id: '1003', name: 'Ilze', role: 'assistant', active: false, hasBadge: true }]);
+    } finally {
+      lane.close();
     }
   });
 });

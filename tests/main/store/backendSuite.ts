@@ -129,6 +129,13 @@ export function describeStoreBackend(name: string, open: () => Promise<OpenedBac
         expect(await store.changesSince(3)).toMatchObject({ version: 4, changes: [{ version: 4, kind: 'item', key: gtin(2), value: { priceMinor: 222 } }] });
       });
 
+      it('lists the live entities of one kind by key, without tombstones', async () => {
+        await store.applyCatalogChanges([vat('B', 900), vat('A', 2100), item(1, 100)]);
+        await store.applyCatalogChanges([deleted('vatClass', 'B')]);
+        expect((await store.liveEntities('vatClass')).map(where)).toEqual([[1, 'vatClass', 'A']]);
+        expect(await store.liveEntities('assistant')).toEqual([]);
+      });
+
       it('refuses an entity whose key does not match its value, and changes nothing', async () => {
         await store.applyCatalogChanges([vat('A', 2100)]);
         const wrongKey = { ...item(5, 500), key: gtin(6) } as CatalogEntity;

@@ -64,6 +64,10 @@ export class FakeStoreBackend implements StoreBackend {
       .sort((a, b) => catalogEntityKinds.indexOf(a.kind) - catalogEntityKinds.indexOf(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  liveEntities(kind: CatalogEntityKind): Promise<VersionedEntity[]> {
+    return Promise.resolve(this.live().filter((entity) => entity.kind === kind));
+  }
+
   value(kind: CatalogEntityKind, key: string): unknown {
     return this.#entities.get(`${kind}\u0000${key}`)?.value;
   }

@@ -14,6 +14,8 @@ interface Fixtures {
   /** How many lanes the demo store has, and whether it runs the supervisor hub (station tests). */
   lanes: number;
   supervised: boolean;
+  /** Run the store server: lanes sync their own catalogue copy from it and send it their sales. */
+  withStoreServer: boolean;
   store: DemoStore;
   lane: DemoLane;
   /** Saves a screenshot of the test's page (or `of`, e.g. the station) named `<test>-<n>-<name>.png`. */
@@ -24,10 +26,11 @@ export const test = base.extend<Fixtures>({
   baggingScale: [false, { option: true }],
   lanes: [1, { option: true }],
   supervised: [false, { option: true }],
-  store: async ({ baggingScale, lanes, supervised }, use, testInfo) => {
+  withStoreServer: [false, { option: true }],
+  store: async ({ baggingScale, lanes, supervised, withStoreServer }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanewise-e2e-'));
     const log = createLogger({ file: join(dataDir, 'logs', 'demo.jsonl') });
-    const store = await startDemoStore({ dataDir, lanes, basePort: 0, terminalMode: 'manual', baggingScale, supervisor: supervised ? { port: 0 } : undefined, log });
+    const store = await startDemoStore({ dataDir, lanes, basePort: 0, terminalMode: 'manual', baggingScale, supervisor: supervised ? { port: 0 } : undefined, storeServer: withStoreServer ? { port: 0 } : undefined, log });
     await use(store);
     await store.stop();
     log.flush();

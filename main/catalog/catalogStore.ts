@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { z } from 'zod';
+import { couponSchema, promotionSchema } from '../../shared/store/catalogEntities';
 import type { CatalogItem } from '../../shared/catalog/item';
 import type { Coupon, Promotion } from '../../shared/checkout/promotions';
 import type { LocalizedText } from '../../shared/i18n/languages';
@@ -94,46 +94,7 @@ function toItem(row: ItemRow, priceMinor: number): CatalogItem {
   };
 }
 
-const minor = z.number().int().min(0);
-const localizedText = z.object({ en: z.string().min(1), ru: z.string().optional(), lv: z.string().optional(), bg: z.string().optional() });
-/** GTIN-8/12/13/14 as the GTIN-14 text basket lines carry, so a promotion matches its items. */
-const gtin = z
-  .string()
-  .regex(/^(\d{8}|\d{12,14})$/, 'a GTIN has 8, 12, 13 or 14 digits')
-  .transform((digits) => digits.padStart(14, '0'));
-const percentage = z.object({ kind: z.literal('percentage'), percentBp: z.number().int().min(0).max(10_000) });
-const amountOff = z.object({ kind: z.literal('amountOff'), amountMinor: minor });
-const validity = {
-  validFrom: z.number().int().optional(),
-  validTo: z.number().int().optional(),
-  loyaltyOnly: z.boolean().optional(),
-};
-
-const promotionSchema = z
-  .object({
-    id: z.string().min(1).max(64),
-    name: localizedText,
-    gtins: z.array(gtin),
-    rule: z.discriminatedUnion('kind', [
-      percentage,
-      amountOff,
-      z.object({ kind: z.literal('multiBuy'), quantity: z.number().int().min(1), priceMinor: minor }),
-      z.object({ kind: z.literal('perKg'), amountOffPerKgMinor: minor }),
-    ]),
-    ...validity,
-  })
-  .refine((p) => p.validFrom === undefined || p.validTo === undefined || p.validFrom < p.validTo, 'validFrom must be before validTo');
-
-const couponSchema = z
-  .object({
-    code: z.string().min(1).max(64),
-    name: localizedText,
-    gtins: z.array(gtin).optional(),
-    rule: z.discriminatedUnion('kind', [percentage, amountOff]),
-    minimumSpendMinor: minor.optional(),
-    ...validity,
-  })
-  .refine((c) => c.validFrom === undefined || c.validTo === undefined || c.validFrom < c.validTo, 'validFrom must be before validTo');
+// Promotions and coupons are read with the schemas the store server checked them with on import.
 
 interface PromotionRow {
   id: string;

@@ -105,6 +105,17 @@ export async function startLane(config: LaneConfig, options: StartLaneOptions): 
   };
 }
 
+/** The store CA certificate a link trusts; null (and logged) when it cannot be read, so that link stays off. */
+function readCaFile(caFile: string | undefined, log: Logger, consequence: string): Buffer | undefined | null {
+  if (caFile === undefined) return undefined;
+  try {
+    return readFileSync(caFile);
+  } catch (error) {
+    log.error({ caFile, error: String(error) }, `the store CA certificate cannot be read; ${consequence}`);
+    return null;
+  }
+}
+
 /** Never stops the lane from starting: a lane that cannot reach its store still sells, and keeps its sales until it can. */
 function startLaneStoreLink(
   config: LaneConfig,
@@ -113,15 +124,8 @@ function startLaneStoreLink(
   const store = config.store;
   const { log } = parts;
   if (!store) return undefined;
-  let ca: Buffer | undefined;
-  if (store.caFile) {
-    try {
-      ca = readFileSync(store.caFile);
-    } catch (error) {
-      log.error({ caFile: store.caFile, error: String(error) }, 'the store CA certificate cannot be read; the lane sells without its store link and keeps its sales');
-      return undefined;
-    }
-  }
+  const ca = readCaFile(store.caFile, log, 'the lane sells without its store link and keeps its sales');
+  if (ca === null) return undefined;
   try {
     return startStoreLink({ config: store, laneId: config.laneId, currency: parts.currency, catalogPath: parts.catalogPath, journal: parts.journal, runtime: parts.runtime, ca, log, timing: parts.timing });
   } catch (error) {
@@ -141,15 +145,8 @@ function startSupervisorLink(
 ): SupervisorLink | undefined {
   const supervisor = config.supervisor;
   if (!supervisor) return undefined;
-  let ca: Buffer | undefined;
-  if (supervisor.caFile) {
-    try {
-      ca = readFileSync(supervisor.caFile);
-    } catch (error) {
-      log.error({ caFile: supervisor.caFile, error: String(error) }, 'the store CA certificate cannot be read; the lane sells without its supervisor hub');
-      return undefined;
-    }
-  }
+  const ca = readCaFile(supervisor.caFile, log, 'the lane sells without its supervisor hub');
+  if (ca === null) return undefined;
   // `store`: the station's view of the store link (sent with the lane's status; null without one).
   const linkOptions: SupervisorLinkOptions & { readonly store: StoreStatusSource | null } = { runtime, commands: journal, url: supervisor.url, laneSecret: supervisor.laneSecret, ca, log, timing, store: store ?? null };
   const link = new SupervisorLink(linkOptions);

@@ -1,6 +1,6 @@
 import type { CatalogEntityKind } from '../../shared/store/catalogEntities';
 import type { VersionedEntity } from '../../shared/store/syncProtocol';
-import type { StoredSale } from './storeBackend';
+import type { LaneSequence, StoredSale } from './storeBackend';
 
 /** Rows as both store backends keep them (the same columns in SQLite and PostgreSQL). */
 export interface EntityRow {
@@ -49,4 +49,25 @@ export function toStoredSale(row: SaleRow): StoredSale {
 
 export function checkVersion(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number from 0; got ${value}`);
+}
+
+/** At most this many missing numbers are listed per lane and epoch (storeBackend.ts). */
+const maxMissingListed = 1_000;
+
+/**
+ * Lane sequences from both backends' two queries: per lane and epoch the count and highest
+ * number, and each step where a number jumps by more than one (`previous` → `number`).
+ */
+export function laneSequencesFrom(
+  groups: readonly { laneId: string; epoch: string; count: number; highest: number }[],
+  gaps: readonly { laneId: string; epoch: string; previous: number; number: number }[],
+): LaneSequence[] {
+  const missing = new Map<string, number[]>();
+  for (const gap of gaps) {
+    const id = `${gap.laneId}\u0000${gap.epoch}`;
+    const list = missing.get(id) ?? [];
+    missing.set(id, list);
+    for (let number = gap.previous + 1; number < gap.number && list.length < maxMissingListed; number++) list.push(number);
+  }
+  return groups.map((group) => ({ ...group, missing: missing.get(`${group.laneId}\u0000${group.epoch}`) ?? [] }));
 }

@@ -5,7 +5,7 @@ import { maxDeltaChanges, type ChangesAnswer, type SaleOutcome, type UploadedSal
 import { createLogger } from '../../log/logger';
 import { catalogChecksum } from '../checksum';
 import type { CatalogSnapshot, LaneSequence, StoreBackend } from '../storeBackend';
-import { checkVersion, toStoredSale, toVersionedEntity, type EntityRow, type SaleRow } from '../storeRows';
+import { checkVersion, laneSequencesFrom, toStoredSale, toVersionedEntity, type EntityRow, type SaleRow } from '../storeRows';
 import { PostgresLaneRegistry } from './postgresLaneRegistry';
 import { migratePostgres } from './postgresMigrations';
 import { PostgresSnapshot } from './postgresSnapshot';
@@ -32,8 +32,6 @@ export interface PostgresStoreBackend extends StoreBackend {
 
 const defaultSnapshotIdleMs = 120_000;
 const defaultSnapshotPageSize = 1_000;
-/** At most this many missing numbers are listed per lane and epoch (storeBackend.ts). */
-const maxMissingListed = 1_000;
 /** Rows per statement when a catalogue batch is loaded: large imports go in several round trips. */
 const batchChunkSize = 5_000;
 /** A transaction that lost a deadlock or a serialization race is tried again, this many times in all. */
@@ -288,14 +286,7 @@ export async function openPostgresStoreBackend(url: string, options: PostgresSto
          ) AS steps WHERE number > previous + 1 ORDER BY lane_id, epoch, number`,
         parameters,
       );
-      const missing = new Map<string, number[]>();
-      for (const gap of gaps) {
-        const id = `${gap.laneId}\u0000${gap.epoch}`;
-        const list = missing.get(id) ?? [];
-        missing.set(id, list);
-        for (let number = gap.previous + 1; number < gap.number && list.length < maxMissingListed; number++) list.push(number);
-      }
-      return groups.map((group) => ({ ...group, missing: missing.get(`${group.laneId}\u0000${group.epoch}`) ?? [] }));
+      return laneSequencesFrom(groups, gaps);
     });
   };
 

@@ -5,7 +5,7 @@ import { maxDeltaChanges, type ChangesAnswer, type SaleOutcome, type UploadedSal
 import { openDatabase, type Db } from '../../db/database';
 import { catalogChecksum } from '../checksum';
 import type { CatalogSnapshot, LaneSequence, StoreBackend } from '../storeBackend';
-import { checkVersion, toStoredSale, toVersionedEntity, type EntityRow, type SaleRow } from '../storeRows';
+import { checkVersion, laneSequencesFrom, toStoredSale, toVersionedEntity, type EntityRow, type SaleRow } from '../storeRows';
 import { storeMigrations } from './migrations';
 import { SqliteLaneRegistry } from './sqliteLaneRegistry';
 import { SqliteSnapshot } from './sqliteSnapshot';
@@ -27,8 +27,6 @@ export interface SqliteStoreBackend extends StoreBackend {
 
 const defaultSnapshotIdleMs = 600_000;
 const defaultSnapshotPageSize = 1_000;
-/** At most this many missing numbers are listed per lane and epoch (storeBackend.ts). */
-const maxMissingListed = 1_000;
 
 /** Deltas list the changes of one version in the order a lane applies them: by kind, then key. */
 const kindOrderSql = `CASE kind ${catalogEntityKinds.map((kind, index) => `WHEN '${kind}' THEN ${index}`).join(' ')} END`;
@@ -153,14 +151,7 @@ export function openSqliteStoreBackend(path: string, options: SqliteStoreBackend
          ) WHERE number > previous + 1 ORDER BY lane_id, epoch, number`,
       )
       .all(...parameters) as { laneId: string; epoch: string; previous: number; number: number }[];
-    const missing = new Map<string, number[]>();
-    for (const gap of gaps) {
-      const id = `${gap.laneId}\u0000${gap.epoch}`;
-      const list = missing.get(id) ?? [];
-      missing.set(id, list);
-      for (let number = gap.previous + 1; number < gap.number && list.length < maxMissingListed; number++) list.push(number);
-    }
-    return groups.map((group) => ({ ...group, missing: missing.get(`${group.laneId}\u0000${group.epoch}`) ?? [] }));
+    return laneSequencesFrom(groups, gaps);
   };
 
   const backend: SqliteStoreBackend = {

@@ -9,7 +9,7 @@ import { benchCodecs, benchWeightRoundTrips } from './devices';
 import { benchSimulatedShoppers } from './shopper';
 import { benchScanToScreen } from './scanToScreen';
 import { benchStation } from './station';
-import { applySnapshotLines, benchCatalogSync, snapshotLinesOf } from './catalogSync';
+import { benchCatalogSync, fetchAndApplyImage, imageOf, serveImage } from './catalogSync';
 import { benchStoreUpload } from './storeUpload';
 import { startTestPostgres } from '../tests/support/postgres';
 
@@ -35,7 +35,9 @@ async function main() {
   process.stderr.write('scan-to-screen while the lane applies a full catalogue sync…\n');
   const syncingCopy = join(cacheDir, 'syncing-copy.sqlite');
   copyFileSync(catalog.path, syncingCopy);
-  const snapshotLines = snapshotLinesOf(syncingCopy);
+  const syncImage = join(cacheDir, 'syncing-image.sqlite');
+  const image = imageOf(syncingCopy, syncImage);
+  const served = await serveImage(syncImage, image.version, image.schema);
   let syncMs = 0;
   const scanDuringSync = await benchScanToScreen({
     catalogPath: syncingCopy,
@@ -44,10 +46,11 @@ async function main() {
     basketSize: 25,
     gapMs: 150,
     staticDir,
-    during: async () => (syncMs = await applySnapshotLines(syncingCopy, snapshotLines)),
+    during: async () => (syncMs = (await fetchAndApplyImage(served.url, syncingCopy)).totalMs),
   });
-  snapshotLines.length = 0;
+  await served.close();
   rmSync(syncingCopy, { force: true });
+  rmSync(syncImage, { force: true });
 
   process.stderr.write('weight request round trips over pseudo-terminals…\n');
   const weightRoundTrip = await benchWeightRoundTrips(200);

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { ConfigError, loadLaneConfig } from '../config/laneConfig';
 import { startLane } from '../lane/startLane';
+import { registerLaneOutboxCommands } from './laneOutboxCommand';
 import { ensureRendererBuilt } from './rendererBuild';
 
 /** Runs until SIGINT/SIGTERM, then stops devices and closes databases before exiting. */
 export function registerLaneCommand(program: Command, setExitCode: (code: number) => void): void {
-  program
+  const laneCommand = program
     .command('lane')
     .description('run one lane from its configuration file (devices, journal, kiosk screen server)')
     .requiredOption('--config <file>', 'the terminal’s lane configuration (JSON)')
@@ -45,4 +46,6 @@ export function registerLaneCommand(program: Command, setExitCode: (code: number
       await lane.stop();
       setExitCode(0);
     });
+  // `lane outbox …` shares the lane's --config; `lane --config x` alone still runs the lane.
+  registerLaneOutboxCommands(laneCommand, setExitCode);
 }

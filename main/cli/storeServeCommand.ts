@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createLogger } from '../log/logger';
@@ -37,6 +39,13 @@ function checkStoreUrl(value: string): string {
     throw new Error(`--url: ${value} is not http(s)://host:port`);
   }
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/u, '')}`;
+}
+
+/** Catalogue images are a cache: next to a SQLite store's database, or per database under the temp folder. */
+function imageDirOf(target: string, imageDir: string | undefined): string {
+  if (imageDir !== undefined) return resolve(imageDir);
+  if (!isPostgresUrl(target)) return join(target, 'images');
+  return join(tmpdir(), 'lanewise-catalog-images', createHash('sha256').update(target).digest('hex').slice(0, 16));
 }
 
 /** `--data-dir` or `--database`, exactly one: the store's SQLite folder or a chain's PostgreSQL URL. */
@@ -87,8 +96,9 @@ export function registerStoreServerCommands(store: Command, setExitCode: (code: 
     .option('--port <port>', 'port (0: any free port)', parsePort, defaultStorePort)
     .option('--tls-cert <file>', 'the store’s certificate (PEM): serve HTTPS')
     .option('--tls-key <file>', 'its private key (PEM)')
+    .option('--image-dir <dir>', 'where catalogue images for lanes’ full syncs are built (default: <data-dir>/images, or a folder under the system’s temp folder for PostgreSQL)')
     .option('--ready-json', 'print one JSON line {"event":"ready",…} on stdout when ready (for supervisors)')
-    .action(async (options: TargetOptions & { host: string; port: number; tlsCert?: string; tlsKey?: string; readyJson?: boolean }) => {
+    .action(async (options: TargetOptions & { host: string; port: number; tlsCert?: string; tlsKey?: string; imageDir?: string; readyJson?: boolean }) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       const target = storeTarget(options);
       const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(resolve(options.tlsCert)), key: readFileSync(resolve(options.tlsKey)) } : undefined;
@@ -97,7 +107,7 @@ export function registerStoreServerCommands(store: Command, setExitCode: (code: 
       const backend = await openStoreBackend(target);
       let server;
       try {
-        server = await startStoreServer({ backend, host: options.host, port: options.port, tls, log });
+        server = await startStoreServer({ backend, host: options.host, port: options.port, tls, log, imageDir: imageDirOf(target, options.imageDir) });
       } catch (error) {
         await backend.close();
         throw error;

@@ -474,6 +474,27 @@ export class Journal {
   close(): void {
     this.db.close();
   }
+
+  /**
+   * One outbox sale by its id, as the journal holds it (the payload is the text the upload's digest
+   * is of) and where it stands: sent, waiting or flagged. Store IT's `lane outbox export`.
+   */
+  outboxSale(
+    saleId: string,
+  ): (UnsentSaleRow & { readonly sentAt: number | null; readonly flag: OutboxFlag | null; readonly flaggedAt: number | null; readonly flagDetail: string | null }) | undefined {
+    return this.db
+      .prepare(
+        `SELECT sale_id AS saleId, sale_number AS saleNumber, status, total_minor AS totalMinor, closed_at AS closedAt, payload,
+                sent_at AS sentAt, flagged AS flag, flagged_at AS flaggedAt, flag_detail AS flagDetail
+         FROM outbox WHERE sale_id = ?`,
+      )
+      .get(saleId) as ReturnType<Journal['outboxSale']>;
+  }
+
+  /** Sales the store has that are still kept here (until `pruneSentSales`). */
+  sentSalesKept(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM outbox WHERE sent_at IS NOT NULL').get() as { n: number }).n;
+  }
 }
 
 interface SecurityEventDbRow {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -9,12 +10,13 @@ import {
   salesUploadSchema,
   storePaths,
   syncProtocolVersion,
+  imageContentType,
+  imageHeaders,
   type SalesUploadResult,
-  type SnapshotHeader,
-  type SnapshotTrailer,
   type StoreHealth,
 } from '../../shared/store/syncProtocol';
-import { CatalogChecksum } from './checksum';
+import { CatalogImages } from './catalogImages';
+import { snapshotLines, type SnapshotProgress } from './snapshotLines';
 import type { StoreBackend } from './storeBackend';
 
 export interface StoreServerOptions {
@@ -29,6 +31,11 @@ export interface StoreServerOptions {
   readonly now?: (() => number) | undefined;
   /** The largest sales upload accepted (8 MiB by default); lanes send fewer sales per request when near it. */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * Where catalogue images (shared/store/syncProtocol.ts) are built and kept; without it the
+   * image route answers 404 and lanes take the NDJSON snapshot.
+   */
+  readonly imageDir?: string | undefined;
 }
 
 export interface RunningStoreServer {
@@ -115,6 +122,26 @@ function drained(response: ServerResponse): Promise<boolean> {
   });
 }
 
+/** Streams a file as the answer; resolves false when the lane went away first. */
+function sendFile(response: ServerResponse, path: string, headers: Record<string, string>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const file = createReadStream(path);
+    file.once('open', () => {
+      response.writeHead(200, headers);
+      file.pipe(response);
+    });
+    file.once('error', (error) => {
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal', message: `the catalogue image cannot be read: ${error.message}` });
+      else response.destroy();
+      resolve(false);
+    });
+    response.once('close', () => {
+      file.destroy();
+      resolve(response.writableFinished);
+    });
+  });
+}
+
 /** "sales.3.digest: Invalid" for the first few problems: enough for a lane's log to say what was wrong. */
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   const listed = issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
@@ -133,6 +160,7 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
   const now = options.now ?? Date.now;
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const lastTouched = new Map<string, number>();
+  const images = options.imageDir === undefined ? undefined : await CatalogImages.open({ backend, dir: options.imageDir, log });
 
   const remote = (request: IncomingMessage) => request.socket.remoteAddress ?? null;
 
@@ -187,18 +215,14 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
 
   async function snapshot(_request: IncomingMessage, response: ServerResponse, laneId: string): Promise<void> {
     const view = await backend.snapshot();
-    const iterator = view.entities()[Symbol.asyncIterator]();
-    const checksum = new CatalogChecksum();
+    const progress: SnapshotProgress = { sent: 0 };
+    const lines = snapshotLines(view, progress);
     try {
       response.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
-      const header: SnapshotHeader = { kind: 'snapshot', protocol: syncProtocolVersion, version: view.version, count: view.count };
-      let chunk = `${JSON.stringify(header)}\n`;
-      const abandoned = () => log.info({ laneId, version: view.version, sent: checksum.count, of: view.count }, 'snapshot download abandoned by the lane');
-      for (;;) {
-        const step = await iterator.next();
-        if (step.done) break;
-        checksum.add(step.value);
-        chunk += `${JSON.stringify(step.value)}\n`;
+      let chunk = '';
+      const abandoned = () => log.info({ laneId, version: view.version, sent: progress.sent, of: view.count }, 'snapshot download abandoned by the lane');
+      for await (const line of lines) {
+        chunk += `${line}\n`;
         if (chunk.length < snapshotChunkBytes) continue;
         if (response.destroyed) return abandoned();
         const writable = response.write(chunk);
@@ -207,17 +231,39 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
         if (!writable && !(await drained(response))) return abandoned();
       }
       if (response.destroyed) return abandoned();
-      if (checksum.count !== view.count) log.error({ laneId, version: view.version, header: view.count, sent: checksum.count }, 'snapshot count differs from its header; the lane will refuse it');
-      const trailer: SnapshotTrailer = { kind: 'end', checksum: checksum.digest() };
-      response.end(`${chunk}${JSON.stringify(trailer)}\n`);
-      log.info({ laneId, version: view.version, count: checksum.count }, 'snapshot sent');
+      if (progress.sent !== view.count) log.error({ laneId, version: view.version, header: view.count, sent: progress.sent }, 'snapshot count differs from its header; the lane will refuse it');
+      response.end(chunk);
+      log.info({ laneId, version: view.version, count: progress.sent }, 'snapshot sent');
     } catch (error) {
       // Headers are gone: cut the stream so the lane sees no trailer and throws the partial snapshot away.
-      log.error({ laneId, version: view.version, sent: checksum.count, error: String(error) }, 'snapshot failed midway');
+      log.error({ laneId, version: view.version, sent: progress.sent, error: String(error) }, 'snapshot failed midway');
       response.destroy();
     } finally {
-      await iterator.return?.();
+      await lines.return();
     }
+  }
+
+  async function image(request: IncomingMessage, response: ServerResponse, laneId: string): Promise<void> {
+    if (!images) {
+      sendError(request, response, 404, 'notFound', 'this store server builds no catalogue images; use the snapshot');
+      return;
+    }
+    const found = await images.current();
+    if ('retryAfterSeconds' in found) {
+      log.info({ laneId, retryAfterSeconds: found.retryAfterSeconds }, 'catalogue image still being built; the lane asks again later');
+      sendError(request, response, 503, 'building', 'the catalogue image is being built; ask again shortly', { 'Retry-After': String(found.retryAfterSeconds) });
+      return;
+    }
+    const sent = await sendFile(response, found.path, {
+      'Content-Type': imageContentType,
+      'Content-Length': String(found.bytes),
+      'Cache-Control': 'no-store',
+      [imageHeaders.version]: String(found.version),
+      [imageHeaders.sha256]: found.sha256,
+      [imageHeaders.schema]: String(found.schema),
+    });
+    if (sent) log.info({ laneId, version: found.version, bytes: found.bytes }, 'catalogue image sent');
+    else log.info({ laneId, version: found.version }, 'catalogue image download abandoned by the lane');
   }
 
   async function sales(request: IncomingMessage, response: ServerResponse, laneId: string): Promise<void> {
@@ -271,6 +317,7 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
     [storePaths.health, { method: 'GET', auth: false, handle: health }],
     [storePaths.changes, { method: 'GET', auth: true, handle: changes }],
     [storePaths.snapshot, { method: 'GET', auth: true, handle: snapshot }],
+    [storePaths.image, { method: 'GET', auth: true, handle: image }],
     [storePaths.sales, { method: 'POST', auth: true, handle: sales }],
   ]);
 
@@ -326,10 +373,12 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
   return {
     url,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await images?.close();
+    },
   };
 }

@@ -20,6 +20,14 @@ import { catalogEntityKinds } from './catalogEntities';
  *   `count` entity lines (`VersionedEntity`, never a tombstone), then a `SnapshotTrailer` line.
  *   The lane builds a new catalogue from it and swaps it in atomically only when the count and
  *   the checksum match; the entities are everything that exists at `version`.
+ * - `GET /v1/catalog/image` → the same snapshot already built into the lane's own catalogue
+ *   tables: a SQLite file (`application/vnd.sqlite3`, rollback-journal mode) that a lane copies
+ *   table by table in one transaction instead of writing a million entities one by one. Headers:
+ *   `imageHeaders.version` (the catalogue version it holds; the lane then asks for the changes
+ *   since), `imageHeaders.sha256` (SHA-256 hex of the file; the lane refuses a file that hashes
+ *   otherwise), `imageHeaders.schema` (the lane catalogue schema it was built with; a lane on
+ *   another schema, or a store without the route (404), falls back to the NDJSON snapshot).
+ *   503 with Retry-After while the store is still building it.
  * - Checksums: SHA-256 (hex) over `canonicalEntityLine()` of each entity, joined by "\n", in
  *   the order sent.
  *
@@ -38,10 +46,19 @@ export const storePaths = {
   health: '/v1/health',
   changes: '/v1/catalog/changes',
   snapshot: '/v1/catalog/snapshot',
+  image: '/v1/catalog/image',
   sales: '/v1/sales',
 } as const;
 
 export const laneIdHeader = 'x-lanewise-lane';
+
+/** What a catalogue image's answer says about the file (lower case, as node:http gives headers). */
+export const imageHeaders = {
+  version: 'x-lanewise-catalog-version',
+  sha256: 'x-lanewise-image-sha256',
+  schema: 'x-lanewise-image-schema',
+} as const;
+export const imageContentType = 'application/vnd.sqlite3';
 
 /** More changes than this and a snapshot is cheaper to send and to apply. */
 export const maxDeltaChanges = 50_000;

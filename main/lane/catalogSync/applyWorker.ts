@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { catalogMigrations } from '../../catalog/migrations';
 import { openDatabase, type Db } from '../../db/database';
+import { applyCatalogImage } from './catalogImage';
 import { CatalogUpdateError, CatalogWriter } from './catalogWriter';
 import type { ApplyWorkerData, FromApplyWorker, ToApplyWorker } from './workerProtocol';
 
@@ -81,6 +82,24 @@ port.on('message', (message: ToApplyWorker) => {
         send({ type: 'applied', id: message.id, applied, durationMs: performance.now() - startedAt });
         checkpointSoon();
       } catch (error) {
+        send(refusal(message.id, error));
+      }
+      return;
+    }
+    case 'image': {
+      if (snapshot) writer.abortSnapshot();
+      snapshot = undefined;
+      const startedAt = performance.now();
+      try {
+        db.pragma(`cache_size = -${snapshotCacheKiB}`);
+        const applied = applyCatalogImage(db, message.path, { version: message.version }, message.meta);
+        const durationMs = performance.now() - startedAt;
+        send({ type: 'applied', id: message.id, applied, durationMs });
+        endSnapshotMemory();
+        // The WAL holds the whole catalogue now: fold it into the file once the lane has its answer.
+        setImmediate(checkpoint);
+      } catch (error) {
+        endSnapshotMemory();
         send(refusal(message.id, error));
       }
       return;

@@ -14,7 +14,9 @@ type DeltaToApply = Pick<CatalogDelta, 'since' | 'version' | 'checksum' | 'chang
 export type CatalogUpdate =
   | { readonly kind: 'delta'; readonly delta: DeltaToApply }
   /** NDJSON lines as in shared/store/syncProtocol.ts: header, entities, trailer. */
-  | { readonly kind: 'snapshot'; readonly lines: AsyncIterable<string> };
+  | { readonly kind: 'snapshot'; readonly lines: AsyncIterable<string> }
+  /** A catalogue image file (its SHA-256 checked on arrival) the store announced as `version`. */
+  | { readonly kind: 'image'; readonly path: string; readonly version: number };
 
 export interface ApplyOptions {
   /** The store server the update came from, kept in the catalogue's sync state. */
@@ -101,7 +103,9 @@ export class CatalogApplier {
   apply(update: CatalogUpdate, options: ApplyOptions = {}): Promise<ApplyOutcome> {
     const run = () => {
       const meta: UpdateMeta = { source: options.source ?? null, appliedAt: (options.now ?? Date.now)() };
-      return update.kind === 'delta' ? this.#applyDelta(update.delta, meta) : this.#applySnapshot(update.lines, meta);
+      if (update.kind === 'delta') return this.#applyDelta(update.delta, meta);
+      if (update.kind === 'image') return this.#applyImage(update.path, update.version, meta);
+      return this.#applySnapshot(update.lines, meta);
     };
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
@@ -121,6 +125,13 @@ export class CatalogApplier {
     const id = this.#nextId++;
     const answer = this.#answer(id);
     this.#post({ type: 'delta', id, delta: { since: delta.since, version: delta.version, checksum: delta.checksum, changes: delta.changes }, meta });
+    return answer;
+  }
+
+  #applyImage(path: string, version: number, meta: UpdateMeta): Promise<ApplyOutcome> {
+    const id = this.#nextId++;
+    const answer = this.#answer(id);
+    this.#post({ type: 'image', id, path, version, meta });
     return answer;
   }
 

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import type { Logger } from '../../../shared/log';
 import type { ChangesAnswer } from '../../../shared/store/syncProtocol';
@@ -10,6 +11,12 @@ export interface CatalogSyncOptions {
   fetchChanges(since: number): Promise<ChangesAnswer>;
   /** `GET /v1/catalog/snapshot`: its NDJSON lines, as they arrive. */
   fetchSnapshot(): Promise<AsyncIterable<string>>;
+  /**
+   * `GET /v1/catalog/image` saved at `toPath` with its SHA-256 checked: the version it holds, or
+   * 'unavailable' when the store builds no images (the NDJSON snapshot is used then). Without it,
+   * snapshots always come as NDJSON.
+   */
+  fetchImage?(toPath: string): Promise<{ version: number } | 'unavailable'>;
   readonly log: Logger;
   /** Between checks when all is well; 30 s by default. */
   readonly pollIntervalMs?: number;
@@ -42,6 +49,8 @@ export interface CatalogSync {
 
 const defaultPollIntervalMs = 30_000;
 const defaultMaxBackoffMs = 5 * 60_000;
+/** After a store could not give a usable image, snapshots come as NDJSON for this long before images are tried again. */
+const imageRetryMs = 60 * 60_000;
 
 type FailureReason = 'unreachable' | 'badAnswer' | 'catalogUnavailable' | Exclude<ApplyOutcome, { ok: true }>['problem'];
 
@@ -130,11 +139,11 @@ export function startCatalogSync(options: CatalogSyncOptions): CatalogSync {
     }
   }
 
-  function applied(outcome: ApplyOutcome & { ok: true }, fetchMs: number): void {
+  function applied(outcome: ApplyOutcome & { ok: true }, fetchMs: number, via?: 'image' | 'ndjson'): void {
     const { kind, changed } = outcome.applied;
     const from = version;
     version = outcome.applied.version;
-    const fields = { kind, from, version, changed, applyMs: Math.round(outcome.durationMs), totalMs: Math.round(fetchMs) };
+    const fields = { kind, via, from, version, changed, applyMs: Math.round(outcome.durationMs), totalMs: Math.round(fetchMs) };
     if (changed > 0 || kind === 'snapshot') log.info(fields, kind === 'snapshot' ? 'catalogue snapshot applied' : 'catalogue changes applied');
     try {
       options.onUpdate?.({ version, kind, changed });
@@ -143,7 +152,40 @@ export function startCatalogSync(options: CatalogSyncOptions): CatalogSync {
     }
   }
 
+  let imagesUnusableUntil = -Infinity;
+
+  /** A full update from the store's catalogue image; false when the store has none this lane can use. */
+  async function viaImage(target: CatalogApplier, fetchImage: NonNullable<CatalogSyncOptions['fetchImage']>, startedAt: number): Promise<boolean> {
+    const path = `${options.catalogPath}.image`;
+    try {
+      let fetched: { version: number } | 'unavailable';
+      try {
+        fetched = await fetchImage(path);
+      } catch (error) {
+        throw new SyncFailure('unreachable', `the catalogue image could not be fetched: ${messageOf(error)}`);
+      }
+      if (stopped) throw new SyncFailure('aborted', 'the lane is stopping');
+      if (fetched === 'unavailable') {
+        imagesUnusableUntil = now() + imageRetryMs;
+        log.info({}, 'the store builds no catalogue images: taking the snapshot as NDJSON');
+        return false;
+      }
+      const outcome = await target.apply({ kind: 'image', path, version: fetched.version }, { source: options.source ?? null, now });
+      if (outcome.ok) {
+        applied(outcome, performance.now() - startedAt, 'image');
+        return true;
+      }
+      if (outcome.problem !== 'imageUnusable') throw new SyncFailure(outcome.problem, outcome.message);
+      imagesUnusableUntil = now() + imageRetryMs;
+      log.warn({ reason: outcome.message }, 'the store’s catalogue image does not fit this lane: taking the snapshot as NDJSON');
+      return false;
+    } finally {
+      await rm(path, { force: true }).catch(() => undefined);
+    }
+  }
+
   async function snapshot(target: CatalogApplier, startedAt: number): Promise<void> {
+    if (options.fetchImage && now() >= imagesUnusableUntil && (await viaImage(target, options.fetchImage, startedAt))) return;
     let lines: AsyncIterable<string>;
     try {
       lines = await options.fetchSnapshot();
@@ -152,7 +194,7 @@ export function startCatalogSync(options: CatalogSyncOptions): CatalogSync {
     }
     const outcome = await target.apply({ kind: 'snapshot', lines: untilStopped(lines) }, { source: options.source ?? null, now });
     if (!outcome.ok) throw new SyncFailure(outcome.problem, outcome.message);
-    applied(outcome, performance.now() - startedAt);
+    applied(outcome, performance.now() - startedAt, 'ndjson');
   }
 
   async function check(): Promise<void> {

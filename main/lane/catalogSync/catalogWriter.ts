@@ -25,7 +25,9 @@ export type UpdateProblem =
   /** the catalogue refused the rows (a duplicate key, an item naming a VAT class that does not exist…) */
   | 'rejectedByCatalog'
   /** the lane stopped or the fetch failed part way */
-  | 'aborted';
+  | 'aborted'
+  /** a catalogue image built with another catalogue schema than this lane's (the NDJSON snapshot still works) */
+  | 'imageUnusable';
 
 export class CatalogUpdateError extends Error {
   constructor(
@@ -67,11 +69,11 @@ interface ParsedEntity {
 
 const kindOrder = new Map<CatalogEntityKind, number>(catalogEntityKinds.map((kind, index) => [kind, index]));
 /** catalog_meta keys that belong to the store's settings entity. */
-const settingsKeys = ['currency', 'restrictedTemplate'] as const;
+export const settingsKeys = ['currency', 'restrictedTemplate'] as const;
 /** Items per INSERT while a snapshot is written: one call per batch instead of per row. */
 const itemsPerInsert = 64;
 /** The tables a snapshot replaces wholesale. */
-const replacedTables = ['items', 'scheduled_prices', 'vat_classes', 'promotions', 'coupons', 'assistants'] as const;
+export const replacedTables = ['items', 'scheduled_prices', 'vat_classes', 'promotions', 'coupons', 'assistants'] as const;
 
 function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   return error.issues

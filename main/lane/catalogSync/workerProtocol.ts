@@ -8,6 +8,8 @@ export interface ApplyWorkerData {
 
 export type ToApplyWorker =
   | { readonly type: 'delta'; readonly id: number; readonly delta: RawDelta; readonly meta: UpdateMeta }
+  /** A catalogue image downloaded to `path` (its SHA-256 already checked) replaces the catalogue. */
+  | { readonly type: 'image'; readonly id: number; readonly path: string; readonly version: number; readonly meta: UpdateMeta }
   | { readonly type: 'snapshotBegin'; readonly id: number; readonly meta: UpdateMeta }
   /** NDJSON lines joined by "\n": one string copies far quicker between threads than thousands. */
   | { readonly type: 'snapshotLines'; readonly id: number; readonly text: string }

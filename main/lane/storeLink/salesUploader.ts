@@ -324,6 +324,8 @@ export class SalesUploader {
 
   #housekeep(): void {
     this.#refresh();
+    // Sales put back in the queue from outside (store IT's `lane outbox retry`) go without waiting for the next sale.
+    if (this.#backlog > 0 && !this.#pumping && !this.#backingOff && !this.#stopped) this.#schedule(0);
     if (this.#lastPruneAt === null || this.#now() - this.#lastPruneAt >= this.#timing.pruneIntervalMs) this.#prune();
   }
 

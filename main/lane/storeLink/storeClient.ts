@@ -1,10 +1,15 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
 import {
   changesAnswerSchema,
   healthSchema,
+  imageContentType,
+  imageHeaders,
   laneIdHeader,
   salesUploadResultSchema,
   storePaths,
@@ -45,6 +50,17 @@ export interface StoreClientOptions {
   readonly maxJsonBytes?: number | undefined;
   /** Longest snapshot line (one entity). */
   readonly maxLineBytes?: number | undefined;
+  /** Largest catalogue image downloaded. */
+  readonly maxImageBytes?: number | undefined;
+}
+
+/** A catalogue image on disk, as the store described it and as it arrived (the digest matched). */
+export interface FetchedImage {
+  readonly version: number;
+  readonly sha256: string;
+  readonly bytes: number;
+  /** The lane catalogue schema the store built it with. */
+  readonly schema: number;
 }
 
 /**
@@ -72,6 +88,7 @@ export class StoreRequestError extends Error {
 
 const defaultMaxJsonBytes = 256 * 1024 * 1024;
 const defaultMaxLineBytes = 4 * 1024 * 1024;
+const defaultMaxImageBytes = 4 * 1024 * 1024 * 1024;
 /** Error answers are read only this far, for the message. */
 const maxErrorBodyBytes = 4096;
 
@@ -84,6 +101,7 @@ export class StoreClient {
   readonly #https: boolean;
   readonly #maxJsonBytes: number;
   readonly #maxLineBytes: number;
+  readonly #maxImageBytes: number;
 
   constructor(options: StoreClientOptions) {
     const base = new URL(options.url);
@@ -99,6 +117,7 @@ export class StoreClient {
     this.#agent = this.#https ? new HttpsAgent({ keepAlive: false, ca: options.ca, maxSockets: 4 }) : new HttpAgent({ keepAlive: false, maxSockets: 4 });
     this.#maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
     this.#maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
+    this.#maxImageBytes = options.maxImageBytes ?? defaultMaxImageBytes;
   }
 
   /** Where the client talks to (for logs): the base address without credentials. */
@@ -125,6 +144,68 @@ export class StoreClient {
     const response = await this.#send('GET', storePaths.snapshot, undefined, signal, 'application/x-ndjson');
     await this.#expectOk(response);
     return ndjsonLines(response, this.#maxLineBytes);
+  }
+
+  /**
+   * Downloads the catalogue image to `toPath` (replacing any file there), hashing it on the way:
+   * resolves only when every byte the store announced arrived and the SHA-256 matches. A store
+   * without images answers 404 (`rejected`), one still building it 503 (`server`).
+   */
+  async fetchImage(toPath: string, signal?: AbortSignal): Promise<FetchedImage> {
+    const response = await this.#send('GET', storePaths.image, undefined, signal, imageContentType);
+    await this.#expectOk(response);
+    const header = (name: string) => {
+      const value = response.headers[name];
+      return typeof value === 'string' ? value : '';
+    };
+    const version = Number(header(imageHeaders.version));
+    const schema = Number(header(imageHeaders.schema));
+    const sha256 = header(imageHeaders.sha256);
+    const bytes = Number(header('content-length'));
+    const problem =
+      !Number.isSafeInteger(version) || version < 0 || !header(imageHeaders.version)
+        ? 'no catalogue version'
+        : !Number.isSafeInteger(schema) || !header(imageHeaders.schema)
+          ? 'no catalogue schema'
+          : !/^[0-9a-f]{64}$/u.test(sha256)
+            ? 'no SHA-256'
+            : !Number.isSafeInteger(bytes) || bytes <= 0 || !header('content-length')
+              ? 'no length'
+              : bytes > this.#maxImageBytes
+                ? `a size over ${this.#maxImageBytes} bytes`
+                : undefined;
+    if (problem) {
+      response.destroy();
+      throw new StoreRequestError('malformed', `the store's catalogue image came with ${problem}`, response.statusCode);
+    }
+    const hash = createHash('sha256');
+    let received = 0;
+    try {
+      await pipeline(
+        response,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            received += chunk.length;
+            if (received > bytes) throw new StoreRequestError('malformed', `the catalogue image is longer than the ${bytes} bytes announced`);
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(toPath),
+      );
+    } catch (error) {
+      if (error instanceof StoreRequestError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // The lane's own disk (full, unwritable) is not the store's fault: say so.
+      if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EIO') throw new Error(`the catalogue image cannot be saved at ${toPath}: ${(error as Error).message}`);
+      throw bodyError(error, 'catalogue image');
+    } finally {
+      response.destroy();
+    }
+    if (received !== bytes) throw new StoreRequestError('unreachable', `the catalogue image broke off after ${received} of ${bytes} bytes`);
+    const digest = hash.digest('hex');
+    if (digest !== sha256) throw new StoreRequestError('malformed', `the catalogue image arrived damaged: it hashes to ${digest}, the store said ${sha256}`);
+    return { version, sha256, bytes, schema };
   }
 
   uploadSales(upload: SalesUpload, signal?: AbortSignal): Promise<SalesUploadResult> {

@@ -6,7 +6,7 @@ import { startCatalogSync } from '../catalogSync/catalogSync';
 import type { Journal } from '../journal';
 import type { LaneRuntime } from '../runtime';
 import { SalesUploader, type SalesUploaderTiming } from './salesUploader';
-import { StoreClient, type StoreClientTimeouts } from './storeClient';
+import { StoreClient, StoreRequestError, type StoreClientTimeouts } from './storeClient';
 
 /**
  * The lane's link to the store server: the catalogue comes in (catalogSync), finished sales go
@@ -75,6 +75,15 @@ export function startStoreLink(options: StoreLinkOptions): StoreLink {
     catalogPath: options.catalogPath,
     fetchChanges: (since: number) => client.fetchChanges(since),
     fetchSnapshot: () => client.fetchSnapshot(),
+    fetchImage: async (toPath: string) => {
+      try {
+        return await client.fetchImage(toPath);
+      } catch (error) {
+        // A store server of an earlier release has no image route: the NDJSON snapshot works with every one.
+        if (error instanceof StoreRequestError && error.status === 404) return 'unavailable';
+        throw error;
+      }
+    },
     log,
     pollIntervalMs: options.timing?.catalogPollMs ?? config.catalogPollSeconds * 1000,
     // Later, not inside the sync's own call (and never before this function has finished).

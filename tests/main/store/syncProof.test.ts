@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -27,8 +28,9 @@ import { makeTempDir } from '../helpers/tempDir';
 /**
  * The store-sync proof, small enough for every CI run: lanes sell while the store changes
  * prices, a fault proxy drops, delays, cuts and resets every lane↔store connection, the store
- * server is SIGKILLed and restarted, lanes are switched off and on, and the network is
- * partitioned. Then the faults stop and the checker compares: every sale the lanes closed is
+ * server is SIGKILLed and restarted, lanes are switched off and on, the network is
+ * partitioned, and once the store forgets a deletion's tombstone so that every lane must take a
+ * full sync from the catalogue image through the faults. Then the faults stop and the checker compares: every sale the lanes closed is
  * on the server exactly once and unaltered, no lane has a gap in its numbering, and every lane
  * is on the server's newest catalogue with its prices.
  */
@@ -184,7 +186,7 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('store sync under faults on %s 
 
   it('loses no sale, doubles none, alters none, and every lane ends on the newest catalogue', async () => {
     // Every kind of fault at least twice, in an order the seed shuffles.
-    const plan = ['price', 'kill', 'restart', 'partition', 'price', 'kill', 'restart', 'partition', 'none', 'none'];
+    const plan = ['price', 'kill', 'restart', 'partition', 'price', 'kill', 'restart', 'partition', 'purge', 'none'];
     for (let index = plan.length - 1; index > 0; index--) {
       const other = Math.floor(random() * (index + 1));
       [plan[index], plan[other]] = [plan[other]!, plan[index]!];
@@ -201,6 +203,14 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('store sync under faults on %s 
       else if (fault === 'partition') {
         proxy.partition();
         await new Promise((resolve) => setTimeout(resolve, 300 + random() * 700));
+        proxy.heal();
+      } else if (fault === 'purge') {
+        // Cut off, then the store deletes an item and forgets the tombstone: every lane is too
+        // far behind for a delta and must take the catalogue image, through the faults.
+        proxy.partition();
+        await store.waitForReady(30_000);
+        await backend.applyCatalogChanges([{ kind: 'item', key: showcase.coffee.padStart(14, '0'), value: null }], { source: 'proof' });
+        await backend.purgeTombstones(await backend.catalogVersion());
         proxy.heal();
       }
     }
@@ -240,8 +250,17 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('store sync under faults on %s 
     }
     // No gaps in any lane's numbering.
     for (const sequence of await backend.laneSequences()) expect(sequence.missing).toEqual([]);
-    // Every lane prices milk as the store does now.
-    for (const lane of lanes) expect(lane.catalog.lookup(showcase.milk)?.priceMinor).toBe(milkPrice);
+    // Every lane prices milk as the store does now, and has dropped the item deleted at the store.
+    for (const lane of lanes) {
+      expect(lane.catalog.lookup(showcase.milk)?.priceMinor).toBe(milkPrice);
+      expect(lane.catalog.lookup(showcase.coffee)).toBeUndefined();
+    }
+    // …which only a full sync from the catalogue image could bring.
+    log.flush();
+    const imagesApplied = readFileSync(join(dir.path, 'proof.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"catalogue snapshot applied"') && line.includes('"via":"image"'));
+    expect(imagesApplied.length).toBeGreaterThanOrEqual(lanes.length);
     log.info({ plan, proxy: proxy.stats, storeStarts: store.starts, sales: stored.length }, 'store sync proof passed');
   });
 });

@@ -33,12 +33,12 @@ export interface CatalogImagesOptions {
   /** Images are kept here; files this class did not name are left alone. */
   readonly dir: string;
   readonly log: Logger;
-  /** How long a lane's request waits for a build before it is told to ask again (20 s by default). */
+  /** How long a lane's request waits for a build before it is told to ask again (10 s by default). */
   readonly maxWaitMs?: number;
 }
 
 const imageFile = /^catalog-v\d+\.sqlite$|^building-[0-9a-f]+\.sqlite(-wal|-shm|-journal)?$/u;
-const defaultMaxWaitMs = 20_000;
+const defaultMaxWaitMs = 10_000;
 /** What a lane told to wait is asked to wait, in seconds. */
 const retryAfterSeconds = 10;
 

@@ -4,7 +4,8 @@ import { deviceRoles, type DeviceRole, type DeviceStatus } from '../../shared/de
 import type { Disposable } from '../../shared/event';
 import type { LaneLightIndication } from '../../shared/checkout/laneLight';
 import { scaleWeightText, type ScaleReading } from '../../shared/scale';
-import { ConfigError, loadLaneConfig, type LaneConfig } from '../config/laneConfig';
+import { ConfigError, type LaneConfig } from '../config/laneConfig';
+import { loadLaneTerminalConfig } from '../config/terminalConfig';
 import { deviceInventory } from '../devices/inventory';
 import { createLaneDevices } from '../devices/laneDevices';
 import { probeConfiguredDevices, probePort, type ProbeResult } from '../devices/probe';
@@ -19,7 +20,7 @@ const lightIndications: readonly LaneLightIndication[] = ['open', 'attention', '
 
 function loadConfig(file: string, setExitCode: (code: number) => void): LaneConfig | undefined {
   try {
-    return loadLaneConfig(file);
+    return loadLaneTerminalConfig(file).lane;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`lanewise: invalid lane configuration ${error.message}\n`);

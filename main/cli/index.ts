@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerBarcodeCommands } from './barcodeCommand';
 import { registerCatalogCommands } from './catalogCommand';
+import { registerConfigCommands } from './configCommand';
 import { registerDemoCommand } from './demoCommand';
 import { registerDevicesCommands } from './devicesCommand';
+import { registerDiagnosticsCommand } from './diagnosticsCommand';
 import { registerLaneCommand } from './laneCommand';
 import { registerStoreCommands } from './storeCommand';
 import { registerSupervisorCommands } from './supervisorCommand';
@@ -29,6 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDevicesCommands(program, setExitCode);
   registerStoreCommands(program, setExitCode);
   registerSupervisorCommands(program, setExitCode);
+  registerConfigCommands(program, setExitCode);
+  registerDiagnosticsCommand(program, setExitCode);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
-import { ConfigError, loadLaneConfig } from '../config/laneConfig';
+import { join } from 'node:path';
+import { ConfigError } from '../config/laneConfig';
+import { loadLaneTerminalConfig, type LaneTerminalConfig } from '../config/terminalConfig';
 import { startLane } from '../lane/startLane';
+import { createLogger } from '../log/logger';
 import { registerLaneOutboxCommands } from './laneOutboxCommand';
 import { ensureRendererBuilt } from './rendererBuild';
 
@@ -12,9 +15,9 @@ export function registerLaneCommand(program: Command, setExitCode: (code: number
     .requiredOption('--config <file>', 'the terminal’s lane configuration (JSON)')
     .option('--ready-json', 'print one JSON line {"event":"ready",…} on stdout when ready (for supervisors)')
     .action(async (options: { config: string; readyJson?: boolean }) => {
-      let config;
+      let terminal: LaneTerminalConfig;
       try {
-        config = loadLaneConfig(options.config);
+        terminal = loadLaneTerminalConfig(options.config);
       } catch (error) {
         if (error instanceof ConfigError) {
           process.stderr.write(`lanewise: invalid lane configuration ${error.message}\n`);
@@ -23,8 +26,10 @@ export function registerLaneCommand(program: Command, setExitCode: (code: number
         }
         throw error;
       }
+      const config = terminal.lane;
       const staticDir = await ensureRendererBuilt();
-      const lane = await startLane(config, { staticDir });
+      const log = createLogger({ file: join(terminal.logDir, `lane-${config.laneId}.jsonl`), level: config.log.level, bindings: { lane: config.laneId } });
+      const lane = await startLane(config, { staticDir, log });
       const url = lane.server?.url;
       // A bug must not leave a half-working lane: log it and exit; the supervisor restarts the lane and the journal restores the sale.
       process.on('uncaughtException', (error) => {

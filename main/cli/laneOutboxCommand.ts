@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ConfigError, lanePaths, loadLaneConfig, type LaneConfig } from '../config/laneConfig';
+import { ConfigError, lanePaths, type LaneConfig } from '../config/laneConfig';
+import { loadLaneTerminalConfig } from '../config/terminalConfig';
 import { Journal } from '../lane/journal';
 import { defaultOutboxLimits } from '../lane/storeLink/salesUploader';
 
@@ -88,7 +89,7 @@ async function withLaneJournal(command: Command, setExitCode: (code: number) => 
   if (options.readyJson) throw new Error('--ready-json is for running a lane, not for `lane outbox`');
   let config: LaneConfig;
   try {
-    config = loadLaneConfig(options.config);
+    config = loadLaneTerminalConfig(options.config).lane;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`lanewise: invalid lane configuration ${error.message}\n`);

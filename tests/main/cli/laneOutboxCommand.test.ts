@@ -126,7 +126,7 @@ describe('lanewise lane outbox', () => {
       ['lane', 'outbox', 'status', '--config', configFile, '--ready-json'],
     ]);
     expect(runLane).toMatchObject({ code: 78, stdout: '' });
-    expect(runLane.stderr).toMatch(/^lanewise: invalid lane configuration .*bad\.json:\n {2}- cannot read as JSON/);
+    expect(runLane.stderr).toMatch(/^lanewise: invalid lane configuration .*bad\.json:\n {2}- \(file\): not valid JSON/);
     expect(noConfig.code).toBe(2);
     expect(noConfig.stderr).toContain("required option '--config <file>' not specified");
 

@@ -12,6 +12,7 @@ import { CatalogStore } from '../catalog/catalogStore';
 import { ensureDemoCatalog } from '../catalog/ensureDemoCatalog';
 import { defaultDemoDataDir } from './paths';
 import { registerStoreServerCommands } from './storeServeCommand';
+import { registerStoreUpdatesCommands } from './storeUpdatesCommand';
 
 /** One assistant as `store assistants list --json` prints it: never a hash. */
 export interface ListedAssistant {
@@ -61,6 +62,7 @@ function readPin(input: NodeJS.ReadStream): Promise<string> {
 export function registerStoreCommands(program: Command, setExitCode: (code: number) => void): void {
   const store = program.command('store').description('the store server (master catalogue in, sales out) and store data kept in the lane’s catalogue');
   registerStoreServerCommands(store, setExitCode);
+  registerStoreUpdatesCommands(store, setExitCode);
   const assistants = store.command('assistants').description('staff who may approve things at a lane, and how they sign in');
   const catalogOption = () => new Option('--catalog <path>', 'a lane’s catalogue database (without a store server)').default(demoCatalog, 'the demo store’s catalogue');
   // With a store server the master list is there: lanes get it with the catalogue, and a lane's own copy is replaced by the next sync.

@@ -7,6 +7,7 @@ import { createLogger } from '../log/logger';
 import { isPostgresUrl, openStoreBackend, storeDatabaseFile } from '../store/openStoreBackend';
 import type { LaneSequence, StoreBackend } from '../store/storeBackend';
 import { startStoreServer } from '../store/storeServer';
+import { defaultUpdatesDir } from '../store/updateFiles';
 import { laneIdPattern } from '../supervisor/laneRegistry';
 
 /** What `store add-lane` prints: the part of a lane's configuration file that connects it to the store server. */
@@ -96,9 +97,10 @@ export function registerStoreServerCommands(store: Command, setExitCode: (code: 
     .option('--port <port>', 'port (0: any free port)', parsePort, defaultStorePort)
     .option('--tls-cert <file>', 'the store’s certificate (PEM): serve HTTPS')
     .option('--tls-key <file>', 'its private key (PEM)')
+    .option('--updates-dir <dir>', 'the update feed lanes read at /updates/<channel>/ (default: <data-dir>/updates; none for PostgreSQL unless given)')
     .option('--image-dir <dir>', 'where catalogue images for lanes’ full syncs are built (default: <data-dir>/images, or a folder under the system’s temp folder for PostgreSQL)')
     .option('--ready-json', 'print one JSON line {"event":"ready",…} on stdout when ready (for supervisors)')
-    .action(async (options: TargetOptions & { host: string; port: number; tlsCert?: string; tlsKey?: string; imageDir?: string; readyJson?: boolean }) => {
+    .action(async (options: TargetOptions & { host: string; port: number; tlsCert?: string; tlsKey?: string; imageDir?: string; updatesDir?: string; readyJson?: boolean }) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       const target = storeTarget(options);
       const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(resolve(options.tlsCert)), key: readFileSync(resolve(options.tlsKey)) } : undefined;
@@ -107,7 +109,11 @@ export function registerStoreServerCommands(store: Command, setExitCode: (code: 
       const backend = await openStoreBackend(target);
       let server;
       try {
-        server = await startStoreServer({ backend, host: options.host, port: options.port, tls, log, imageDir: imageDirOf(target, options.imageDir) });
+        server = await startStoreServer({ backend, host: options.host, port: options.port, tls,
+          log,
+          imageDir: imageDirOf(target, options.imageDir),
+          updatesDir: options.updatesDir !== undefined ? resolve(options.updatesDir) : isPostgresUrl(target) ? undefined : defaultUpdatesDir(target),
+        });
       } catch (error) {
         await backend.close();
         throw error;

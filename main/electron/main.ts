@@ -1,121 +1,78 @@
-// The Electron shell: it only makes the kiosk window safe and connects it to a lane.
-//   --config <file>  host the lane runtime in this process; the page talks to it over IPC.
-//   --lane-url <url> show a lane that runs elsewhere (the demo), over its WebSocket bridge.
-// Everything else — devices, statechart, journal — is the plain-Node lane runtime.
-import { app, BrowserWindow, powerSaveBlocker, session, type WebContents } from 'electron';
+// The Electron shell's main process: the real `electron` modules handed to the shell (shell.ts),
+// which does everything else. Nothing here runs a lane: that is runtime.cjs, a utility process.
+//   --config <file>   the terminal's configuration (default: LANEWISE_CONFIG, /etc/lanewise/lane.json,
+//                     %ProgramData%\Lanewise\lane.json); a lane shows the kiosk, a supervisor the station
+//   --lane-url <url>  the demo: show a lane that runs elsewhere, over its WebSocket bridge
+import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, session, utilityProcess } from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { laneEvents } from '../../shared/bridge/laneService';
-import { laneServiceSchema } from '../../shared/bridge/laneServiceSchema';
-import { eventMessage } from '../../shared/bridge/rpc';
-import { serveConnection } from '../../shared/bridge/rpcServer';
-import { loadLaneConfig } from '../config/laneConfig';
-import { startLane, type RunningLane } from '../lane/startLane';
+import { ConfigError } from '../config/laneConfig';
+import { defaultTerminalConfigPath, isWithinOpeningHours, loadTerminalConfig, type TerminalConfig } from '../config/terminalConfig';
 import { createLogger } from '../log/logger';
-import { ipcConnection } from './ipcConnection';
-
-const rendererDir = join(__dirname, '..', 'renderer');
-const rendererEntry = pathToFileURL(join(rendererDir, 'index.html')).href;
+import { startShell, type ShellElectron, type ShellPlan } from './shell';
+import { startUpdates, storeRequestHeaders } from './updates';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-const configFile = argument('--config');
 const laneUrl = argument('--lane-url');
-const log = createLogger({ bindings: { component: 'electron' } });
+const configFile = argument('--config') ?? defaultTerminalConfigPath();
 
-/** Where the kiosk window may be: our packaged page, or the one lane URL we were given. */
-function isTrustedUrl(url: string): boolean {
-  if (laneUrl) return url.startsWith(new URL(laneUrl).origin + '/');
-  return url.startsWith(pathToFileURL(rendererDir).href + '/');
-}
-
-// One Lanewise per terminal: a second start (a double click, a restarted autostart) focuses the first.
-if (!app.requestSingleInstanceLock()) app.quit();
-app.enableSandbox();
-
-app.on('web-contents-created', (_event, contents) => lockDown(contents));
-
-function lockDown(contents: WebContents): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!isTrustedUrl(url)) {
-      event.preventDefault();
-      log.warn({ url }, 'navigation blocked');
-    }
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isTrustedUrl(url)) event.preventDefault();
-  });
-  contents.setWindowOpenHandler(({ url }) => {
-    log.warn({ url }, 'new window blocked');
-    return { action: 'deny' };
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  if (app.isPackaged) {
-    // No DevTools or reload shortcuts for shoppers.
-    contents.on('before-input-event', (event, input) => {
-      const key = input.key.toLowerCase();
-      if (key === 'f12' || key === 'f5' || ((input.control || input.meta) && ['r', 'i', 'j'].includes(key))) event.preventDefault();
-    });
+let config: TerminalConfig | undefined;
+if (!laneUrl) {
+  try {
+    config = loadTerminalConfig(configFile);
+  } catch (error) {
+    // As `lanewise lane`: a configuration that will not do stops the terminal with status 78, every problem listed.
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    app.exit(78);
   }
 }
 
-async function createKioskWindow(): Promise<void> {
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.warn({ permission }, 'permission request denied');
-    callback(false);
-  });
-  session.defaultSession.setPermissionCheckHandler(() => false);
+const log = createLogger({ file: config ? join(config.logDir, 'shell.jsonl') : undefined, bindings: { component: 'shell' } });
 
-  const window = new BrowserWindow({
-    kiosk: true,
-    fullscreen: true,
-    autoHideMenuBar: true,
-    backgroundColor: '#ffffff',
-    webPreferences: {
-      preload: join(__dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      devTools: !app.isPackaged,
-      spellcheck: false,
-    },
-  });
-  window.setMenu(null);
-  // A self-checkout screen must never go dark while the store is open.
-  powerSaveBlocker.start('prevent-display-sleep');
+const electron: ShellElectron = {
+  app,
+  createWindow: (options) => new BrowserWindow(options),
+  session: () => session.defaultSession,
+  ipcMain,
+  powerSaveBlocker,
+  protocol,
+  forkRuntime: () => utilityProcess.fork(join(__dirname, 'runtime.cjs'), ['--config', configFile], { serviceName: 'Lanewise lane runtime', stdio: 'inherit' }),
+};
 
-  let lane: RunningLane | undefined;
-  if (configFile) {
-    lane = await startLane(loadLaneConfig(configFile), { staticDir: rendererDir, serve: false, log });
-    const connection = ipcConnection(window.webContents, isTrustedUrl, log);
-    serveConnection(connection, lane.runtime.service, laneServiceSchema, (reason) => log.warn({ code: reason.code, detail: reason.message }, 'bridge message refused'));
-    lane.runtime.onView((view) => connection.send(eventMessage(laneEvents.view, view)));
-    await window.loadURL(rendererEntry);
-  } else if (laneUrl) {
-    await window.loadURL(laneUrl);
-  } else {
-    log.error({}, 'start with --config <lane.json> or --lane-url <url>');
-    app.quit();
-    return;
-  }
-  // A crashed or hung page is reloaded: the sale lives in the lane, not in the page.
-  window.webContents.on('render-process-gone', (_event, details) => {
-    log.error({ reason: details.reason }, 'kiosk page crashed; reloading');
-    window.reload();
-  });
-  window.on('unresponsive', () => {
-    log.error({}, 'kiosk page unresponsive; reloading');
-    window.webContents.forcefullyCrashRenderer();
-    window.reload();
-  });
-  app.on('before-quit', () => void lane?.stop());
+function planOf(terminal: TerminalConfig): ShellPlan {
+  const isOpen = (at: Date) => isWithinOpeningHours(terminal.openingHours, at);
+  if (terminal.role === 'lane') return { kind: 'lane', isOpen };
+  return { kind: 'station', stationUrl: terminal.stationUrl, caPem: terminal.caFile ? readFileSync(terminal.caFile, 'utf8') : undefined, isOpen };
 }
 
-app.whenReady().then(createKioskWindow, (error: unknown) => {
-  log.error({ error: String(error) }, 'kiosk failed to start');
-  app.exit(1);
-});
+const plan: ShellPlan | undefined = laneUrl ? { kind: 'remoteLane', laneUrl } : config && planOf(config);
+
+// The system stopping the shell (systemd, a shutdown) quits it the ordinary way: the runtime stops cleanly first.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.quit());
+
+if (plan) {
+  startShell(electron, plan, {
+    log,
+    rendererDir: join(__dirname, '..', 'renderer'),
+    preload: join(__dirname, 'preload.cjs'),
+    startUpdates: (readiness) =>
+      startUpdates({
+        autoUpdater,
+        config: config?.updates,
+        readiness: readiness.readiness,
+        onReadinessChange: readiness.onReadinessChange,
+        // A lane fetches its updates from the store server with its store credentials.
+        requestHeaders: config?.role === 'lane' ? storeRequestHeaders(config.lane) : undefined,
+        log: log.child({ component: 'updates' }),
+      }),
+  }).catch((error: unknown) => {
+    log.error({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, 'the shell failed to start');
+    log.flush();
+    app.exit(1);
+  });
+}

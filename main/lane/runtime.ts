@@ -58,6 +58,12 @@ export interface RemoteCommandResult {
   readonly reason?: CommandRejection | string | undefined;
 }
 
+/** Something only the kiosk shell (Electron main) can do, asked for by an assistant at the lane. */
+export interface ShellRequest {
+  readonly kind: 'leaveKiosk';
+  readonly by: AssistantRef;
+}
+
 /** Long enough to serve a shopper, short enough that a walked-off assistant does not leave the lane unlocked. */
 export const defaultAssistantIdleMs = 120_000;
 
@@ -88,6 +94,12 @@ export class LaneRuntime {
   readonly #onSaleClosed = new Emitter<SaleSummary>();
   /** Each sale that closed here (completed, cancelled, abandoned or suspended), once it is committed. */
   readonly onSaleClosed = this.#onSaleClosed.event;
+  readonly #onShellRequest = new Emitter<ShellRequest>();
+  /**
+   * What the kiosk shell hosting this lane (Electron) must do, once the assistant action asking
+   * for it is committed: leave kiosk mode. Without a listener (a lane in a browser) the action is refused.
+   */
+  readonly onShellRequest = this.#onShellRequest.event;
   readonly #subscriptions: Disposable[] = [];
   #actor: CheckoutActor | undefined;
   #view: LaneView | undefined;
@@ -145,6 +157,10 @@ export class LaneRuntime {
         // The same rule as for commands from the station: the screen hides these, so this is someone trying.
         this.#log.warn({ assistantId: by.id, role: by.role, command: event.command.kind, state: this.view.state }, 'assistant command beyond the assistant’s role refused');
         this.recordSecurityEvent({ kind: 'roleRefused', by, action: event.command.kind, saleId: this.view.context.sale?.id ?? null });
+        return false;
+      }
+      if (event.command.kind === 'leaveKiosk' && !this.#onShellRequest.hasListeners) {
+        this.#log.warn({ assistantId: by.id, state: this.view.state }, 'leave kiosk mode refused: no kiosk shell hosts this lane');
         return false;
       }
       translated = assistantCommandEvent(event.command, { by, via: 'lane' });
@@ -321,6 +337,14 @@ export class LaneRuntime {
     return this.#options.journal.recentClosedSales(limit).map((row) => saleSummaryOf(row, this.#options.lane.currency));
   }
 
+  #fireShellRequest(request: ShellRequest): void {
+    try {
+      this.#onShellRequest.fire(request);
+    } catch (error) {
+      this.#log.error({ error: String(error), request: request.kind }, 'a shell request listener failed');
+    }
+  }
+
   #fireAudit(entry: LaneAuditEntry): void {
     try {
       this.#onAuditEntry.fire(entry);
@@ -398,6 +422,7 @@ export class LaneRuntime {
     this.#onView.dispose();
     this.#onAuditEntry.dispose();
     this.#onSaleClosed.dispose();
+    this.#onShellRequest.dispose();
   }
 
   #requireActor(): CheckoutActor {
@@ -610,6 +635,7 @@ export class LaneRuntime {
         this.#fireAudit(auditEntryOfAction({ ...action, seq: committed.assistantActionSeq, eventSeq: seq }, this.#options.journal.epoch));
       }
     }
+    if (assistantAction?.action === 'leaveKiosk' && assistantAction.via === 'lane') this.#fireShellRequest({ kind: 'leaveKiosk', by: assistantAction.by });
     if (closedSale) {
       this.#lastOutboxedSaleId = closedSale.id;
       this.#log.info({ saleId: closedSale.id, number: closedSale.number, status: closedSale.status, totalMinor: saleTotal(closedSale) }, 'sale closed');

@@ -18,6 +18,7 @@ import {
 import { CatalogImages } from './catalogImages';
 import { snapshotLines, type SnapshotProgress } from './snapshotLines';
 import type { StoreBackend } from './storeBackend';
+import { createUpdateFeed, updateFeedPathPrefix } from './updateFiles';
 
 export interface StoreServerOptions {
   readonly backend: StoreBackend;
@@ -36,6 +37,8 @@ export interface StoreServerOptions {
    * image route answers 404 and lanes take the NDJSON snapshot.
    */
   readonly imageDir?: string | undefined;
+  /** The update feed's folder (main/store/updateFiles.ts), served at /updates/<channel>/<file>; without it that answers 404. */
+  readonly updatesDir?: string | undefined;
 }
 
 export interface RunningStoreServer {
@@ -320,13 +323,15 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
     [storePaths.image, { method: 'GET', auth: true, handle: image }],
     [storePaths.sales, { method: 'POST', auth: true, handle: sales }],
   ]);
+  // Every path under /updates/ is one route: the feed checks the rest of the path itself.
+  const updateFeed: Route = { method: 'GET', auth: true, handle: createUpdateFeed({ dir: options.updatesDir, log }) };
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = request.url ?? '/';
     const queryAt = raw.indexOf('?');
     const path = queryAt < 0 ? raw : raw.slice(0, queryAt);
     const query = new URLSearchParams(queryAt < 0 ? '' : raw.slice(queryAt + 1));
-    const found = routes.get(path);
+    const found = routes.get(path) ?? (path.startsWith(updateFeedPathPrefix) ? updateFeed : undefined);
     if (!found) {
       log.warn({ method: request.method, path: path.slice(0, 200), remoteAddress: remote(request) }, 'store request refused: no such path');
       sendError(request, response, 404, 'notFound', `nothing at ${path.slice(0, 200)}`);

@@ -14,6 +14,7 @@ export function createIpcConnection(api: PreloadBridgeApi): LaneConnection {
   const stop = api.onMessage((message) => messages.fire(message));
   return {
     isOpen: true,
+    inKioskShell: true,
     send: (message) => api.send(message),
     onMessage: messages.event,
     onOpen: opens.event,

@@ -10,6 +10,8 @@ export interface LaneConnection extends BridgeConnection {
   readonly isOpen: boolean;
   /** Fires each time the connection (re)opens; not for one that is already open when you subscribe. */
   readonly onOpen: Event<void>;
+  /** True inside the Electron kiosk shell (IPC through its preload): only then can the lane ask the shell for anything. */
+  readonly inKioskShell?: boolean;
   dispose(): void;
 }
 

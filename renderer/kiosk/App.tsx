@@ -8,7 +8,7 @@ export function App({ connection }: { connection: LaneConnection }) {
   return (
     // The lookup screen asks the lane for search results over the same connection.
     <ItemLookupProvider connection={connection}>
-      <Kiosk view={view} connected={connected} send={send} />
+      <Kiosk view={view} connected={connected} send={send} inKioskShell={connection.inKioskShell === true} />
     </ItemLookupProvider>
   );
 }

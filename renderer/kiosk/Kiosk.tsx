@@ -29,10 +29,12 @@ export interface KioskProps {
   readonly send: Send;
   /** Who says the spoken prompts: the browser's speech synthesis by default; null for silence (tests). */
   readonly speaker?: Speaker | null;
+  /** Shown in the Electron kiosk shell: staff may then ask it to leave kiosk mode. */
+  readonly inKioskShell?: boolean;
 }
 
 /** The whole kiosk page: renders the lane's view and nothing else. */
-export function Kiosk({ view, connected, send, speaker }: KioskProps) {
+export function Kiosk({ view, connected, send, speaker, inKioskShell = false }: KioskProps) {
   // A language this build does not know (a newer lane) shows in English rather than breaking formatting.
   const language = view && isLanguage(view.context.language) ? view.context.language : 'en';
 
@@ -43,7 +45,7 @@ export function Kiosk({ view, connected, send, speaker }: KioskProps) {
   return (
     <KioskLanguage language={language}>
       <DocumentLanguage />
-      {view && <Screen view={view} send={send} />}
+      {view && <Screen view={view} send={send} inKioskShell={inKioskShell} />}
       {view && connected && <SpokenPrompts view={view} speaker={speaker} />}
       {(!connected || !view) && <ConnectingOverlay />}
     </KioskLanguage>
@@ -60,7 +62,7 @@ function DocumentLanguage() {
   return null;
 }
 
-function Screen({ view, send }: { view: LaneView; send: Send }) {
+function Screen({ view, send, inKioskShell }: { view: LaneView; send: Send; inKioskShell: boolean }) {
   const { state, context } = view;
   let body: ReactNode;
   let modal: ReactNode = null;
@@ -122,7 +124,7 @@ function Screen({ view, send }: { view: LaneView; send: Send }) {
         {/* Staff controls sit beside the shopper's screen (and its dialogs), the sign-in pad over everything. */}
         {staff && (
           <div className="staff-panel-frame" inert={signIn !== null}>
-            <AssistantPanel view={view} send={send} />
+            <AssistantPanel view={view} send={send} inKioskShell={inKioskShell} />
           </div>
         )}
         {signIn && <SignInDialog pad={signIn} send={send} />}

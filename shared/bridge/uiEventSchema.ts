@@ -25,6 +25,7 @@ export const assistantCommandSchema = z.discriminatedUnion('kind', [
   command('openLane'),
   command('startMaintenance'),
   command('endMaintenance'),
+  command('leaveKiosk'),
   z.object({ kind: z.literal('confirmTender'), tender: z.enum(['cash', 'other']), tenderedMinor: amountMinor.min(1) }).strict(),
 ]);
 

@@ -87,6 +87,11 @@ export type AssistantCommand =
   | { readonly kind: 'openLane' }
   | { readonly kind: 'startMaintenance' }
   | { readonly kind: 'endMaintenance' }
+  /**
+   * During maintenance, at the lane only: the Electron shell leaves kiosk mode so store IT can
+   * reach the terminal (a supervisor's decision; it comes back when maintenance ends).
+   */
+  | { readonly kind: 'leaveKiosk' }
   /** Cash or another tender taken for the sale: `tenderedMinor` handed over, change is the excess. */
   | { readonly kind: 'confirmTender'; readonly tender: 'cash' | 'other'; readonly tenderedMinor: number };
 

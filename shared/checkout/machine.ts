@@ -433,6 +433,8 @@ export const checkoutMachine = setup({
     laneClosed: assign({ closeAfterSale: false }),
     startMaintenance: assign(({ context, event }) => (event.type === 'assistant.startMaintenance' ? assistance.auditedLaneAction(context, event, 'startMaintenance') : {})),
     endMaintenance: assign(({ context, event }) => (event.type === 'assistant.endMaintenance' ? assistance.auditedLaneAction(context, event, 'endMaintenance') : {})),
+    // Audited here like any lane action; the runtime hands it to the kiosk shell once it is committed.
+    leaveKiosk: assign(({ context, event }) => (event.type === 'assistant.leaveKiosk' ? assistance.auditedLaneAction(context, event, 'leaveKiosk') : {})),
     approveAge: assign(({ context, event }) => (event.type === 'assistant.approveAge' ? assistance.approveAge(context, event) : {})),
     refuseAge: assign(({ context, event }) => (event.type === 'assistant.refuseAge' ? assistance.refuseAge(context, event) : {})),
     setQuantity: assign(({ context, event }) => (event.type === 'assistant.setQuantity' ? assistance.setQuantity(context, event) : {})),
@@ -546,7 +548,11 @@ export const checkoutMachine = setup({
 
     /** An assistant is servicing the lane (paper, a device, cleaning): not for shoppers. */
     maintenance: {
-      on: { 'assistant.endMaintenance': { target: 'idle', actions: 'endMaintenance' } },
+      on: {
+        'assistant.endMaintenance': { target: 'idle', actions: 'endMaintenance' },
+        // Only here: no shopper is mid-sale, and the lane is already out of use.
+        'assistant.leaveKiosk': { actions: 'leaveKiosk' },
+      },
     },
 
     /** Scanning items into the basket. */

@@ -65,6 +65,7 @@ export const namedAuditActions = [
   'openLane',
   'startMaintenance',
   'endMaintenance',
+  'leaveKiosk',
   'sendMessage',
   'confirmTender',
   'keyedBarcode',

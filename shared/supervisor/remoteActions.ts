@@ -28,9 +28,10 @@ export type RemoteActionKind = RemoteAction['kind'];
 
 /**
  * Loss-control decisions only a supervisor may take, at the lane or from the station:
- * changing a price and cancelling a whole basket. Everything else an assistant may do.
+ * changing a price and cancelling a whole basket; and, at the lane only, leaving the kiosk
+ * shell (the terminal's desktop is no place for anyone else). Everything else an assistant may do.
  */
-const supervisorOnly: ReadonlySet<string> = new Set<AssistantCommandKind>(['overridePrice', 'voidSale']);
+const supervisorOnly: ReadonlySet<string> = new Set<AssistantCommandKind>(['overridePrice', 'voidSale', 'leaveKiosk']);
 
 /** Whether someone in `role` may give this command (the lane and the hub both check). */
 export function mayPerform(role: AssistantRef['role'], kind: AssistantCommandKind | RemoteActionKind): boolean {

@@ -27,7 +27,7 @@ type Editor = { readonly kind: 'barcode' } | { readonly kind: 'price'; readonly 
  * assistant command; the lane decides what happens, and this sheet shows only the sections
  * that apply to the lane's state.
  */
-export function AssistantPanel({ view, send }: { view: LaneView; send: Send }) {
+export function AssistantPanel({ view, send, inKioskShell = false }: { view: LaneView; send: Send; inKioskShell?: boolean }) {
   const { t } = useKioskText();
   const { state, context } = view;
   const [editor, setEditor] = useState<Editor>(null);
@@ -117,7 +117,13 @@ export function AssistantPanel({ view, send }: { view: LaneView; send: Send }) {
           <VoidSaleSection key={sale.id} command={command} canSuspend={(scanning || parked) && sale.lines.length > 0} />
         )}
 
-        <LaneSection state={state} closing={context.closeAfterSale === true} canReprint={context.closedSale?.status === 'completed'} command={command} />
+        <LaneSection
+          state={state}
+          closing={context.closeAfterSale === true}
+          canReprint={context.closedSale?.status === 'completed'}
+          canLeaveKiosk={inKioskShell && assistant.role === 'supervisor'}
+          command={command}
+        />
       </div>
       <div className="staff-panel__foot">
         <Button testId="staff-panel-sign-out" onPress={() => send({ type: 'ui.assistantSignOut' })}>
@@ -380,8 +386,23 @@ function VoidSaleSection({ command, canSuspend }: { command: (command: Assistant
   );
 }
 
-/** Open, close or service the lane; closing during a sale waits for the sale to end. */
-function LaneSection({ state, closing, canReprint, command }: { state: string; closing: boolean; canReprint: boolean; command: (command: AssistantCommand) => void }) {
+/**
+ * Open, close or service the lane; closing during a sale waits for the sale to end. During
+ * maintenance a supervisor in the Electron kiosk shell may leave kiosk mode (store IT's work).
+ */
+function LaneSection({
+  state,
+  closing,
+  canReprint,
+  canLeaveKiosk,
+  command,
+}: {
+  state: string;
+  closing: boolean;
+  canReprint: boolean;
+  canLeaveKiosk: boolean;
+  command: (command: AssistantCommand) => void;
+}) {
   const { t } = useKioskText();
   let actions: ReactNode;
   if (state === 'closed') {
@@ -397,9 +418,16 @@ function LaneSection({ state, closing, canReprint, command }: { state: string; c
     );
   } else if (state === 'maintenance') {
     actions = (
-      <Button testId="staff-end-maintenance" variant="primary" onPress={() => command({ kind: 'endMaintenance' })}>
-        {t('staff.lane.endMaintenance')}
-      </Button>
+      <>
+        <Button testId="staff-end-maintenance" variant="primary" onPress={() => command({ kind: 'endMaintenance' })}>
+          {t('staff.lane.endMaintenance')}
+        </Button>
+        {canLeaveKiosk && (
+          <Button testId="staff-leave-kiosk" onPress={() => command({ kind: 'leaveKiosk' })}>
+            {t('staff.lane.leaveKiosk')}
+          </Button>
+        )}
+      </>
     );
   } else if (state === 'idle' || state === 'outOfService') {
     actions = (

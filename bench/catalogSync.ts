@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,14 @@ const base: VersionedEntity[] = [
   { version: 1, kind: 'settings', key: 'store', value: { currency: 'EUR', restrictedTemplate: 'sweden' } },
   { version: 1, kind: 'vatClass', key: 'A', value: { code: 'A', rateBp: 2100, label: 'PVN 21%' } },
 ];
+
+/**
+ * Writes back what earlier steps left dirty in the page cache (hundreds of MB of catalogue
+ * files), so one measurement does not pay for the last one's disk writes.
+ */
+export function settleDisk(): void {
+  if (process.platform !== 'win32') execFileSync('sync');
+}
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
@@ -136,6 +144,7 @@ export async function benchCatalogSync(options: { items?: number; deltaItems?: n
       const image = await images.current();
       if ('retryAfterSeconds' in image) throw new Error('the image was not built');
       const served = await serveImage(image.path, image.version, image.schema);
+      settleDisk();
       try {
         fullSync[label] = { ...(await fetchAndApplyImage(served.url, catalogPath)), imageMiB: Number((image.bytes / 2 ** 20).toFixed(1)), storeBuildMs: Math.round(performance.now() - buildStartedAt) };
       } finally {
@@ -148,6 +157,7 @@ export async function benchCatalogSync(options: { items?: number; deltaItems?: n
     CatalogStore.open(ndjsonPath).close();
     const lines: string[] = [];
     for await (const line of snapshotLines(await store.backend.snapshot())) lines.push(line);
+    settleDisk();
     const ndjson = await applyCatalogUpdate(ndjsonPath, { kind: 'snapshot', lines: linesOf(lines) });
     lines.length = 0;
     if (!ndjson.ok) throw new Error(`snapshot refused: ${ndjson.message}`);
@@ -156,6 +166,7 @@ export async function benchCatalogSync(options: { items?: number; deltaItems?: n
     const changes = Array.from({ length: deltaItems }, (_, index) => item(3, Math.floor((index * items) / deltaItems), 2_000 + index));
     const deltaChecksum = new CatalogChecksum();
     for (const change of changes) deltaChecksum.add(change);
+    settleDisk();
     const delta = await applyCatalogUpdate(catalogPath, { kind: 'delta', delta: { since: 2, version: 3, changes, checksum: deltaChecksum.digest() } });
     if (!delta.ok) throw new Error(`delta refused: ${delta.message}`);
     return {

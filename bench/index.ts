@@ -9,7 +9,7 @@ import { benchCodecs, benchWeightRoundTrips } from './devices';
 import { benchSimulatedShoppers } from './shopper';
 import { benchScanToScreen } from './scanToScreen';
 import { benchStation } from './station';
-import { benchCatalogSync, fetchAndApplyImage, imageOf, serveImage } from './catalogSync';
+import { benchCatalogSync, fetchAndApplyImage, imageOf, serveImage, settleDisk } from './catalogSync';
 import { benchStoreUpload } from './storeUpload';
 import { startTestPostgres } from '../tests/support/postgres';
 
@@ -38,6 +38,7 @@ async function main() {
   const syncImage = join(cacheDir, 'syncing-image.sqlite');
   const image = imageOf(syncingCopy, syncImage);
   const served = await serveImage(syncImage, image.version, image.schema);
+  settleDisk();
   let syncMs = 0;
   const scanDuringSync = await benchScanToScreen({
     catalogPath: syncingCopy,

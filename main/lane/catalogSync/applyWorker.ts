@@ -15,6 +15,7 @@ import type { ApplyWorkerData, FromApplyWorker, ToApplyWorker } from './workerPr
 /** While a snapshot is written: enough cache for a million items' B-tree pages (allocated only as used). */
 const snapshotCacheKiB = 256 * 1024;
 const idleCacheKiB = 8 * 1024;
+const imageCacheKiB = 16 * 1024;
 
 const port = parentPort;
 if (!port) throw new Error('applyWorker runs as a worker thread');
@@ -91,7 +92,9 @@ port.on('message', (message: ToApplyWorker) => {
       snapshot = undefined;
       const startedAt = performance.now();
       try {
-        db.pragma(`cache_size = -${snapshotCacheKiB}`);
+        // A small cache on purpose: pages go to the WAL as they are copied, so the lane's thread
+        // can flush them a little at a time (CatalogApplier) instead of all at the commit.
+        db.pragma(`cache_size = -${imageCacheKiB}`);
         const applied = applyCatalogImage(db, message.path, { version: message.version }, message.meta);
         const durationMs = performance.now() - startedAt;
         send({ type: 'applied', id: message.id, applied, durationMs });

@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { CatalogDelta } from '../../../shared/store/syncProtocol';
 import type { AppliedUpdate, UpdateMeta, UpdateProblem } from './catalogWriter';
@@ -29,6 +30,9 @@ export interface ApplyOptions {
 const linesPerChunk = 4096;
 const chunksInFlight = 4;
 
+/** How often the catalogue's WAL is flushed while an image is copied in. */
+const writeBackEveryMs = 100;
+
 const workerEntry = new URL('./applyWorker.mjs', import.meta.url);
 
 interface Pending {
@@ -53,6 +57,7 @@ export class CatalogApplier {
   private constructor(
     worker: Worker,
     readonly versionAtStart: number,
+    readonly catalogPath: string,
   ) {
     this.#worker = worker;
     this.#exited = new Promise((resolve) => worker.once('exit', () => resolve()));
@@ -68,7 +73,7 @@ export class CatalogApplier {
       const onMessage = (message: FromApplyWorker) => {
         if (message.type === 'ready') {
           cleanup();
-          resolve(new CatalogApplier(worker, message.version));
+          resolve(new CatalogApplier(worker, message.version, catalogPath));
         } else if (message.type === 'fatal') {
           cleanup();
           void worker.terminate();
@@ -132,7 +137,30 @@ export class CatalogApplier {
     const id = this.#nextId++;
     const answer = this.#answer(id);
     this.#post({ type: 'image', id, path, version, meta });
+    void this.#writeBackWhile(answer);
     return answer;
+  }
+
+  /**
+   * While the worker copies an image, the catalogue's WAL is flushed to disk every so often from
+   * here (the worker is busy in one long statement): a copy that reached the disk in one go at
+   * its commit would hold up the lane's journal commits — the sale being scanned — behind it.
+   */
+  async #writeBackWhile(pending: Promise<unknown>): Promise<void> {
+    let done = false;
+    void pending.finally(() => (done = true));
+    let wal: FileHandle | undefined;
+    try {
+      wal = await open(`${this.catalogPath}-wal`, 'r');
+      while (!done) {
+        await new Promise((resolve) => setTimeout(resolve, writeBackEveryMs));
+        await wal.datasync();
+      }
+    } catch {
+      // Only pacing: the commit flushes whatever is left.
+    } finally {
+      await wal?.close().catch(() => undefined);
+    }
   }
 
   async #applySnapshot(lines: AsyncIterable<string>, meta: UpdateMeta): Promise<ApplyOutcome> {

@@ -1,9 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
 import {
   changesAnswerSchema,
@@ -89,6 +88,8 @@ export class StoreRequestError extends Error {
 const defaultMaxJsonBytes = 256 * 1024 * 1024;
 const defaultMaxLineBytes = 4 * 1024 * 1024;
 const defaultMaxImageBytes = 4 * 1024 * 1024 * 1024;
+/** A catalogue image download is flushed to disk every this many bytes. */
+const syncEveryBytes = 8 * 1024 * 1024;
 /** Error answers are read only this far, for the message. */
 const maxErrorBodyBytes = 4096;
 
@@ -180,19 +181,24 @@ export class StoreClient {
     }
     const hash = createHash('sha256');
     let received = 0;
+    let file: FileHandle | undefined;
     try {
-      await pipeline(
-        response,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            received += chunk.length;
-            if (received > bytes) throw new StoreRequestError('malformed', `the catalogue image is longer than the ${bytes} bytes announced`);
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(toPath),
-      );
+      file = await open(toPath, 'w');
+      let unsynced = 0;
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > bytes) throw new StoreRequestError('malformed', `the catalogue image is longer than the ${bytes} bytes announced`);
+        hash.update(chunk);
+        await file.write(chunk);
+        unsynced += chunk.length;
+        // Written back a few MB at a time rather than all at once later: one big flush would hold
+        // up the lane's own journal commits (the sale being scanned) behind it.
+        if (unsynced >= syncEveryBytes) {
+          await file.datasync();
+          unsynced = 0;
+        }
+      }
+      await file.datasync();
     } catch (error) {
       if (error instanceof StoreRequestError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -201,6 +207,7 @@ export class StoreClient {
       throw bodyError(error, 'catalogue image');
     } finally {
       response.destroy();
+      await file?.close();
     }
     if (received !== bytes) throw new StoreRequestError('unreachable', `the catalogue image broke off after ${received} of ${bytes} bytes`);
     const digest = hash.digest('hex');

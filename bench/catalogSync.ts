@@ -21,7 +21,8 @@ import { imageHeaders, storePaths, type VersionedEntity } from '../shared/store/
  *   commit. Once for a lane with an empty catalogue, once for a lane replacing a full one.
  * - fullSyncNdjson: the same catalogue as an NDJSON snapshot (the fallback for a store without
  *   images): every entity parsed, checked and written by the worker; apply time only.
- * - delta: `deltaItems` changed prices, applied by the worker.
+ * - delta: `deltaItems` changed prices, applied by the same long-lived worker (as a lane keeps
+ *   it) after a first delta of 1,000 (reported too: that one includes compiling the checks).
  * The image is built by the store server's own code (CatalogImages) from a generated catalogue;
  * its build time is reported apart: it happens once per version at the store, not on lanes.
  */
@@ -137,6 +138,8 @@ export async function benchCatalogSync(options: { items?: number; deltaItems?: n
   const catalogPath = join(dir, 'catalog.sqlite');
   try {
     CatalogStore.open(catalogPath).close();
+    // One sync worker for the lane's whole life, as startCatalogSync keeps it.
+    const applier = await CatalogApplier.start(catalogPath);
     const fullSync: Record<string, unknown> = { items, target: '≤ 3,000 ms for 1,000,000 items' };
     for (const [label, version] of [['emptyLane', 1], ['replacingFullLane', 2]] as const) {
       store.setVersion(version);
@@ -146,7 +149,7 @@ export async function benchCatalogSync(options: { items?: number; deltaItems?: n
       const served = await serveImage(image.path, image.version, image.schema);
       settleDisk();
       try {
-        fullSync[label] = { ...(await fetchAndApplyImage(served.url, catalogPath)), imageMiB: Number((image.bytes / 2 ** 20).toFixed(1)), storeBuildMs: Math.round(performance.now() - buildStartedAt) };
+        fullSync[label] = { ...(await fetchAndApplyImage(served.url, catalogPath, applier)), imageMiB: Number((image.bytes / 2 ** 20).toFixed(1)), storeBuildMs: Math.round(performance.now() - buildStartedAt) };
       } finally {
         await served.close();
       }
@@ -163,16 +166,24 @@ export async function benchCatalogSync(options: { items?: number; deltaItems?: n
     if (!ndjson.ok) throw new Error(`snapshot refused: ${ndjson.message}`);
     rmSync(ndjsonPath, { force: true });
 
-    const changes = Array.from({ length: deltaItems }, (_, index) => item(3, Math.floor((index * items) / deltaItems), 2_000 + index));
-    const deltaChecksum = new CatalogChecksum();
-    for (const change of changes) deltaChecksum.add(change);
+    const deltaOf = (since: number, count: number) => {
+      const changes = Array.from({ length: count }, (_, index) => item(since + 1, Math.floor((index * items) / count), 2_000 + index + since));
+      const checksum = new CatalogChecksum();
+      for (const change of changes) checksum.add(change);
+      return { since, version: since + 1, changes, checksum: checksum.digest() };
+    };
     settleDisk();
-    const delta = await applyCatalogUpdate(catalogPath, { kind: 'delta', delta: { since: 2, version: 3, changes, checksum: deltaChecksum.digest() } });
+    // The worker's first delta also compiles its checking code; a lane's worker has long done that.
+    const firstDelta = await applier.apply({ kind: 'delta', delta: deltaOf(2, 1_000) });
+    if (!firstDelta.ok) throw new Error(`delta refused: ${firstDelta.message}`);
+    settleDisk();
+    const delta = await applier.apply({ kind: 'delta', delta: deltaOf(3, deltaItems) });
     if (!delta.ok) throw new Error(`delta refused: ${delta.message}`);
+    await applier.close();
     return {
       fullSync,
       fullSyncNdjson: { items, applyMs: Math.round(ndjson.durationMs), note: 'fallback for a store without images: parse, check every entity and the checksum, write' },
-      delta: { items: deltaItems, ms: Math.round(delta.durationMs), target: '≤ 300 ms for 10,000 items' },
+      delta: { items: deltaItems, ms: Math.round(delta.durationMs), firstDeltaOf1000Ms: Math.round(firstDelta.durationMs), target: '≤ 300 ms for 10,000 items' },
       note: 'fullSync totalMs: request to commit (download over loopback with SHA-256, checks, table copy in one transaction); storeBuildMs is the store server building the image, once per version',
     };
   } finally {

@@ -1,36 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../../main/cli/index';
 import type { ConfigCheckReport } from '../../../main/cli/configCommand';
 import { newLaneSecret } from '../../../main/supervisor/commandAuth';
 import { makeTempDir } from '../helpers/tempDir';
+import { runCliInProcess as inProcess, type CliRun as Run } from '../helpers/runCli';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `lanewise …` in this process, through the real program: what it prints and its exit status. */
-async function inProcess(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main([process.execPath, 'lanewise', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 /** The real `lanewise` command, as store IT runs it. */
 function lanewise(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {

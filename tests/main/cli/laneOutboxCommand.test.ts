@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../../main/cli/index';
 import type { ExportedSale, FlaggedSaleReport, OutboxStatusReport } from '../../../main/cli/laneOutboxCommand';
 import { lanePaths, loadLaneConfig } from '../../../main/config/laneConfig';
 import { Journal } from '../../../main/lane/journal';
@@ -13,29 +12,9 @@ import type { Sale } from '../../../shared/checkout/sale';
 import type { UploadedSale } from '../../../shared/store/syncProtocol';
 import { createRecordingLogger } from '../helpers/recordingLogger';
 import { makeTempDir } from '../helpers/tempDir';
+import { runCliInProcess as inProcess, type CliRun as Run } from '../helpers/runCli';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `lanewise …` in this process, through the real program (main/cli/index.ts): what it prints and its exit status. */
-async function inProcess(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main([process.execPath, 'lanewise', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 /** The real `lanewise` command, as store IT runs it (a spawn starts tsx: about a second). */
 function lanewise(args: readonly string[]): Promise<Run> {

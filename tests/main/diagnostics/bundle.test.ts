@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar';
-import { main } from '../../../main/cli/index';
 import { ensureDemoCatalog } from '../../../main/catalog/ensureDemoCatalog';
 import { lanePaths } from '../../../main/config/laneConfig';
 import { loadTerminalConfig, type LaneTerminalConfig } from '../../../main/config/terminalConfig';
@@ -17,26 +16,7 @@ import { createLogger } from '../../../main/log/logger';
 import { newLaneSecret } from '../../../main/supervisor/commandAuth';
 import type { Sale } from '../../../shared/checkout/sale';
 import { makeTempDir } from '../helpers/tempDir';
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function inProcess(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main([process.execPath, 'lanewise', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { runCliInProcess as inProcess } from '../helpers/runCli';
 
 function saleOf(journal: Journal, number: number, closedAt: number): Sale {
   return {

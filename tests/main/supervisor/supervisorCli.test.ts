@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CatalogStore } from '../../../main/catalog/catalogStore';
-import { main } from '../../../main/cli/index';
 import type { LaneSupervisorSnippet } from '../../../main/cli/supervisorCommand';
 import { AuditLog } from '../../../main/supervisor/auditLog';
 import { decodeLaneSecret } from '../../../main/supervisor/commandAuth';
@@ -14,6 +13,7 @@ import type { RegisteredLane } from '../../../main/supervisor/laneRegistry';
 import type { AuditEntry, Report } from '../../../shared/supervisor/stationService';
 import { makeTempDir } from '../helpers/tempDir';
 import { FakeLane } from './hubClients';
+import { runCliInProcess as inProcess } from '../helpers/runCli';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -31,24 +31,6 @@ function lanewise(args: readonly string[], env: Record<string, string> = {}): Pr
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
   });
-}
-
-/**
- * The same command in this process: what it prints and its exit status, without a second or so of
- * tsx start-up per run (the spawned runs above cover the process boundary: streams, signals).
- */
-async function inProcess(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main([process.execPath, 'lanewise', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
 }
 
 const json = <T>(run: Run): T => JSON.parse(run.stdout) as T;

@@ -150,7 +150,7 @@ describe('catalogue images', () => {
     expect(catalog.lookup(gtinFor(250))?.priceMinor).toBe(350);
     catalog.close();
     // Meanwhile the store built one of the new version.
-    await vi.waitFor(async () => expect((await currentImage()).version).toBe(await backend.catalogVersion()));
+    await vi.waitFor(async () => expect((await currentImage()).version).toBe(await backend.catalogVersion()), { timeout: 30_000, interval: 200 });
   });
 
   it('refuses an image of another schema, of another version, short of rows or with items of an unknown VAT class; the catalogue stays as it was', async () => {

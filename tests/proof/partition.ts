@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { startFaultProxy, type FaultProxy, type FaultProxyStats } from '../suppo
 import { startTestPostgres, type TestPostgres } from '../support/postgres';
 import { LaneChild } from './laneChild';
 import { checkPartitionRun, type LaneVerdict } from './partitionCheck';
+import { freePort } from '../support/freePort';
 
 /**
  * `npm run proof:partition`: the store-sync proof with real lane processes. N lanes, each its
@@ -132,14 +132,6 @@ function machine(): Machine {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The state a killed lane's journal last committed, and how many closed sales it had not yet sent. */
 function journalAtDeath(journalPath: string): { state: string; unsent: number } {

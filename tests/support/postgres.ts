@@ -1,9 +1,9 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './freePort';
 
 /**
  * A PostgreSQL for tests: `LANEWISE_TEST_POSTGRES_URL` when set (a server someone else runs;
@@ -127,18 +127,6 @@ function postgresOsUser(): { uid: number; gid: number } {
   const gid = id('-g');
   if (uid.status !== 0 || gid.status !== 0) throw new Error('Running as root, the test PostgreSQL needs the "postgres" OS user of the Debian package "postgresql".');
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function createDatabaseOn(adminUrl: string): Promise<string> {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AssistantDirectory } from '../../../main/assistants/assistantDirectory';
@@ -24,6 +23,7 @@ import { startTestPostgres, type TestPostgres } from '../../support/postgres';
 import { createFakeDevices, type FakeDevices } from '../helpers/fakeDevices';
 import { createRecordingLogger } from '../helpers/recordingLogger';
 import { makeTempDir } from '../helpers/tempDir';
+import { freePort } from '../../support/freePort';
 
 /**
  * The store-sync proof, small enough for every CI run: lanes sell while the store changes
@@ -48,14 +48,6 @@ interface ProofLane {
   catalog: CatalogStore;
   devices: FakeDevices;
   link: StoreLink;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe.each(['SQLite', 'PostgreSQL'] as const)('store sync under faults on %s (the proof, small)', { timeout: 240_000 }, (backendKind) => {

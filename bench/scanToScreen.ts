@@ -136,6 +136,8 @@ export async function benchScanToScreen(options: {
         rendered: stage('publishedAt', 'renderedAt'),
       },
       frameOnTheLine: stage('firstByteAt', 'receivedAt'),
+      /** Every counted scan's total, in order, for the distribution plot. */
+      totalsMs: samples.map((sample) => Number((sample.renderedAt - sample.writtenAt).toFixed(2))),
     };
   } finally {
     await browser.close();

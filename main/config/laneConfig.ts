@@ -187,12 +187,20 @@ export function loadLaneConfig(file: string): LaneConfig {
   } catch (error) {
     throw new ConfigError(file, [`cannot read as JSON: ${(error as Error).message}`]);
   }
-  const config = parseLaneConfig(raw, file);
-  const base = dirname(file);
-  const supervisor = config.supervisor && { ...config.supervisor, caFile: config.supervisor.caFile && resolve(base, config.supervisor.caFile) };
-  if (supervisor?.caFile) checkCaFile(file, 'supervisor.caFile', supervisor.caFile);
-  const store = config.store && { ...config.store, caFile: config.store.caFile && resolve(base, config.store.caFile) };
-  if (store?.caFile) checkCaFile(file, 'store.caFile', store.caFile);
+  const config = resolveLanePaths(parseLaneConfig(raw, file), dirname(file));
+  const problems = [
+    config.supervisor?.caFile && caFileProblem('supervisor.caFile', config.supervisor.caFile),
+    config.store?.caFile && caFileProblem('store.caFile', config.store.caFile),
+  ].filter((problem): problem is string => Boolean(problem));
+  if (problems.length) throw new ConfigError(file, problems);
+  return config;
+}
+
+/** A lane's file names its folders and certificates relative to where the file is. */
+export function resolveLanePaths(config: LaneConfig, base: string): LaneConfig {
+  const absoluteCaFile = (caFile: string | undefined) => (caFile === undefined ? {} : { caFile: resolve(base, caFile) });
+  const supervisor = config.supervisor && { ...config.supervisor, ...absoluteCaFile(config.supervisor.caFile) };
+  const store = config.store && { ...config.store, ...absoluteCaFile(config.store.caFile) };
   return {
     ...config,
     dataDir: resolve(base, config.dataDir),
@@ -202,15 +210,18 @@ export function loadLaneConfig(file: string): LaneConfig {
   };
 }
 
-/** A missing or unreadable CA file is a configuration error now, not a link that silently never comes up. */
-function checkCaFile(file: string, field: string, caFile: string): void {
+/**
+ * Why a CA file will not do, or undefined when it is a readable PEM certificate: a missing or
+ * unreadable CA file is a configuration error now, not a link that silently never comes up.
+ */
+export function caFileProblem(field: string, caFile: string): string | undefined {
   let pem: string;
   try {
     pem = readFileSync(caFile, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [`${field}: cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    return `${field}: cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(file, [`${field}: ${caFile} is not a PEM certificate`]);
+  return pem.includes('-----BEGIN CERTIFICATE-----') ? undefined : `${field}: ${caFile} is not a PEM certificate`;
 }
 
 /** Where a lane keeps its files under `dataDir`. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve, win32 } from 'node:path';
 import { z } from 'zod';
 import { checkTimeZone } from '../supervisor/localTime';
-import { ConfigError, laneConfigSchema, type LaneConfig } from './laneConfig';
+import { caFileProblem, ConfigError, laneConfigSchema, resolveLanePaths, type LaneConfig } from './laneConfig';
 
 /**
  * One file per terminal, outside the app: which role the terminal has (a lane, or a supervisor
@@ -237,17 +237,7 @@ export function loadTerminalConfig(file: string = defaultTerminalConfigPath()): 
   if (config.role === 'supervisor') {
     resolved = { ...config, ...absoluteCaFile(config.caFile), ...(updates ? { updates } : {}), logDir: explicitLogDir ? absolute(config.logDir) : config.logDir };
   } else {
-    // As loadLaneConfig resolves a lane file.
-    const { lane } = config;
-    const supervisor = lane.supervisor && { ...lane.supervisor, ...absoluteCaFile(lane.supervisor.caFile) };
-    const store = lane.store && { ...lane.store, ...absoluteCaFile(lane.store.caFile) };
-    const resolvedLane: LaneConfig = {
-      ...lane,
-      dataDir: absolute(lane.dataDir),
-      catalogFile: lane.catalogFile && absolute(lane.catalogFile),
-      ...(supervisor ? { supervisor } : {}),
-      ...(store ? { store } : {}),
-    };
+    const resolvedLane = resolveLanePaths(config.lane, base);
     resolved = {
       ...config,
       lane: resolvedLane,
@@ -279,17 +269,6 @@ export function caFilesOf(config: TerminalConfig): { readonly field: string; rea
         ];
   found.push({ field: 'updates.caFile', path: config.updates?.caFile });
   return found.filter((entry): entry is { field: string; path: string } => entry.path !== undefined);
-}
-
-/** Why a CA file will not do, or undefined when it is a readable PEM certificate. */
-function caFileProblem(field: string, caFile: string): string | undefined {
-  let pem: string;
-  try {
-    pem = readFileSync(caFile, 'utf8');
-  } catch (error) {
-    return `${field}: cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-  }
-  return pem.includes('-----BEGIN CERTIFICATE-----') ? undefined : `${field}: ${caFile} is not a PEM certificate`;
 }
 
 // --- Opening hours -------------------------------------------------------------------------------

@@ -1,14 +1,48 @@
-import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { renderScanLatencySvg } from '../../bench/scanLatencyPlot';
 import { cumulativePoints, niceTicks, renderLineChart } from '../../bench/svgChart';
 
-/** Parses as XML (not HTML), so an unclosed tag or a stray `&` fails. */
-function parseSvg(svg: string): Document {
-  const document = new JSDOM(svg, { contentType: 'image/svg+xml' }).window.document;
-  expect(document.querySelector('parsererror')).toBeNull();
-  return document;
+interface Element {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  text: string;
 }
+
+/**
+ * A strict little XML reader for what the charts emit (elements, attributes, text, entities):
+ * it fails on an unclosed or mismatched tag, a stray `&` or `<`, so the SVG is well-formed.
+ */
+function parseSvg(svg: string): Element[] {
+  const elements: Element[] = [];
+  const open: Element[] = [];
+  const token = /<(\/?)([a-zA-Z]+)((?:\s+[a-zA-Z][a-zA-Z0-9-:]*="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>|([^<]+)/gy;
+  const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[name]!);
+  let match: RegExpExecArray | null;
+  let consumed = 0;
+  while ((match = token.exec(svg))) {
+    consumed = token.lastIndex;
+    const [, closing, name, attributeText, selfClosing, text] = match;
+    if (text !== undefined) {
+      expect(text).not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
+      if (open.length) open.at(-1)!.text += decode(text);
+      continue;
+    }
+    if (closing) {
+      expect(open.pop()?.name).toBe(name);
+      continue;
+    }
+    const attributes = Object.fromEntries([...attributeText!.matchAll(/([a-zA-Z][a-zA-Z0-9-:]*)="([^"]*)"/g)].map(([, key, value]) => [key!, decode(value!)]));
+    const element = { name: name!, attributes, text: '' };
+    elements.push(element);
+    if (!selfClosing) open.push(element);
+  }
+  expect(consumed).toBe(svg.length);
+  expect(open).toEqual([]);
+  expect(elements[0]?.name).toBe('svg');
+  return elements;
+}
+
+const named = (elements: Element[], name: string) => elements.filter((element) => element.name === name);
 
 describe('SVG charts for the Measured section', () => {
   it('picks round ticks over the range', () => {
@@ -33,18 +67,17 @@ describe('SVG charts for the Measured section', () => {
       ],
       markers: [{ x: 2000, label: 'warm-up ends' }],
     });
-    const document = parseSvg(svg);
-    expect(document.querySelectorAll('path')).toHaveLength(2);
-    expect(document.querySelector('text')?.textContent).toBe('Memory <RSS> & heap');
-    expect([...document.querySelectorAll('title')].map((title) => title.textContent)).toEqual(['lane "L01"', 'hub']);
-    expect(svg).toContain('warm-up ends');
-    for (const path of document.querySelectorAll('path')) expect(path.getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+( L[\d.]+ [\d.]+)+$/);
+    const elements = parseSvg(svg);
+    expect(named(elements, 'path')).toHaveLength(2);
+    expect(named(elements, 'text')[0]?.text).toBe('Memory <RSS> & heap');
+    expect(named(elements, 'title').map((title) => title.text)).toEqual(['lane "L01"', 'hub']);
+    expect(named(elements, 'text').map((text) => text.text)).toContain('warm-up ends');
+    for (const path of named(elements, 'path')) expect(path.attributes.d).toMatch(/^M[\d.]+ [\d.]+( L[\d.]+ [\d.]+)+$/);
   });
 
   it('plots scan-to-screen latency idle and during a sync with the target line', () => {
     const svg = renderScanLatencySvg({ catalogItems: 1_000_000, idleMs: [12, 14, 13, 29], duringSyncMs: [20, 41], caption: 'npm run bench' });
-    const document = parseSvg(svg);
-    expect(document.querySelectorAll('path')).toHaveLength(2);
+    expect(named(parseSvg(svg), 'path')).toHaveLength(2);
     expect(svg).toContain('1,000,000-item catalogue');
     expect(svg).toContain('target p99 30 ms');
   });

@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { machineLine, thisMachine } from './machine';
 import { ensureRendererBuilt } from '../main/cli/rendererBuild';
 import { repoRoot } from '../main/cli/paths';
 import { benchBarcodeLookup } from './barcodeLookup';
@@ -45,7 +45,7 @@ async function main() {
   const catalog = needsCatalog ? bigCatalog(cacheDir, catalogItems) : undefined;
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: thisMachine(),
   };
   if (catalog) report.catalog = { items: catalogItems, buildSeconds: catalog.buildSeconds };
 
@@ -92,7 +92,7 @@ async function main() {
       mkdirSync(plotsDir, { recursive: true });
       const file = join(plotsDir, 'scan-to-screen.svg');
       const day = new Date().toISOString().slice(0, 10);
-      const caption = `npm run bench, ${day}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, headless Chromium`;
+      const caption = `npm run bench, ${day}, ${machineLine()}, headless Chromium`;
       writeFileSync(file, renderScanLatencySvg({ catalogItems, idleMs: scanToScreen.totalsMs, duringSyncMs: scanDuringSync.totalsMs, caption }));
       process.stderr.write(`wrote ${file}\n`);
     }

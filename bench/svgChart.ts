@@ -101,10 +101,10 @@ export function renderLineChart(chart: LineChart): string {
   // Roughly 6.5 px per character at 12 px sans-serif.
   const legendTextWidth = Math.max(...chart.series.map((series) => series.name.length)) * 6.5;
   chart.series.forEach((series, index) => {
-    if (series.points.length === 0) return;
     const color = palette[index % palette.length]!;
+    // A series without points keeps an empty path, so paths and legend entries still match.
     const path = series.points.map(([x, y], point) => `${point === 0 ? 'M' : 'L'}${fixed(toX(x))} ${fixed(toY(y))}`).join(' ');
-    parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"><title>${escapeXml(series.name)}</title></path>`);
+    parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2" data-series="${escapeXml(series.name)}"><title>${escapeXml(series.name)}</title></path>`);
     const legendY = chart.legend === 'bottom-right' ? margin.top + plotHeight - 16 - (chart.series.length - 1 - index) * 18 : margin.top + 34 + index * 18;
     const legendX = chart.legend === 'top-left' ? margin.left + 16 : margin.left + plotWidth - 40 - legendTextWidth;
     parts.push(`<line x1="${legendX}" x2="${legendX + 24}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="3"/>`);

@@ -4,6 +4,7 @@ import { CatalogStore } from '../../main/catalog/catalogStore';
 import { Journal } from '../../main/lane/journal';
 import { LaneRuntime } from '../../main/lane/runtime';
 import { startStoreLink, type StoreLink } from '../../main/lane/storeLink/storeLink';
+import { SupervisorLink } from '../../main/lane/supervisorLink';
 import { createLogger } from '../../main/log/logger';
 import { restrictedTemplates } from '../../shared/barcode';
 import type { LaneView } from '../../shared/bridge/laneView';
@@ -20,6 +21,10 @@ import type { FromLane, LaneProgress, ProofLaneConfig, ToLane } from './laneProt
  * from the lane's state, never from memory, so a process SIGKILLed at any moment and started
  * again carries on with the restored basket (scans it on, pays it, or finishes it) and never
  * starts an extra sale. It reports progress over IPC and keeps uploading until told to stop.
+ *
+ * With `supervisor` in its configuration (the soak) it also links to the supervisor hub, and
+ * some baskets hold an age-restricted item or have the shopper call for help: those wait for
+ * the station (an approval, a message), as a shopper would wait for an assistant.
  */
 
 const configFlag = process.argv.indexOf('--config');
@@ -58,11 +63,13 @@ const runtime = new LaneRuntime({
   assistants: new AssistantDirectory(catalog.db),
 });
 await runtime.start();
+const productionTiming = config.linkTiming === 'production';
 const link: StoreLink = startStoreLink({
   config: {
     url: config.storeUrl,
     laneToken: config.laneToken,
-    catalogPollSeconds: 5,
+    // The configuration's default when not proving faults.
+    catalogPollSeconds: productionTiming ? 30 : 5,
     outbox: { alertAfterSales: 5000, alertAfterHours: 24, keepSentDays: 30 },
   },
   laneId: config.laneId,
@@ -71,8 +78,25 @@ const link: StoreLink = startStoreLink({
   journal,
   runtime,
   log: laneLog,
-  timing: { uploader: { firstRetryMs: 50, maxRetryMs: 400, housekeepingMs: 1000 }, client: { connectMs: 1000, responseMs: 2000, idleMs: 1000 }, catalogPollMs: 300, statusRefreshMs: 200 },
+  timing: productionTiming
+    ? undefined
+    : { uploader: { firstRetryMs: 50, maxRetryMs: 400, housekeepingMs: 1000 }, client: { connectMs: 1000, responseMs: 2000, idleMs: 1000 }, catalogPollMs: 300, statusRefreshMs: 200 },
 });
+const supervisorLink = config.supervisor
+  ? new SupervisorLink({
+      runtime,
+      commands: journal,
+      url: config.supervisor.url,
+      laneSecret: config.supervisor.laneSecret,
+      log: laneLog,
+      store: link,
+      timing: productionTiming ? undefined : { firstRetryMs: 100, maxRetryMs: 1000 },
+    })
+  : undefined;
+supervisorLink?.start();
+/** Baskets that need the station only where there is one. */
+const withStation = supervisorLink !== undefined;
+const maxItems = config.maxItems ?? 3;
 
 const countClosed = journal.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox');
 const closedSales = (): number => countClosed.get()!.n;
@@ -90,13 +114,19 @@ function progress(): LaneProgress {
     // What the lane sells from, read from its own catalogue connection.
     catalogVersion: catalog.syncState().version,
     linkUp: link.status().linkUp,
+    ...(supervisorLink && { hubLink: supervisorLink.state }),
   };
 }
 
 report({ kind: 'ready', pid: process.pid, restored: runtime.restored, state: runtime.view.state, sales: closedSales() });
 laneLog.info({ restored: runtime.restored, state: runtime.view.state, sales: closedSales(), target: config.sales }, 'proof lane started');
 const progressTimer = setInterval(() => report({ kind: 'progress', progress: progress() }), 200);
-runtime.onSaleClosed(() => report({ kind: 'progress', progress: progress() }));
+runtime.onSaleClosed(() => {
+  // The fakes keep every receipt and payment request for tests to look at; a lane selling thousands must not.
+  devices.printer.documents.length = 0;
+  devices.paymentTerminal.requests.length = 0;
+  report({ kind: 'progress', progress: progress() });
+});
 
 let stopping = false;
 let settleTimer: NodeJS.Timeout | undefined;
@@ -119,12 +149,25 @@ function nextView(timeoutMs: number): Promise<void> {
 const pauseRandom = seededRandom(config.seed ^ 0x5eed);
 const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.floor(pauseRandom() * config.pauseMs)));
 
-/** The basket of sale `number`: the same on every start, so a restored basket is scanned on to the same plan. */
-function basketOf(number: number): string[] {
-  const random = seededRandom((config.seed * 31 + number) >>> 0);
-  const count = 1 + Math.floor(random() * 3);
-  return Array.from({ length: count }, () => config.gtins[Math.floor(random() * config.gtins.length)]!);
+interface SalePlan {
+  readonly basket: readonly string[];
+  /** The shopper calls for help after the first item. */
+  readonly help: boolean;
 }
+
+/** The plan of sale `number`: the same on every start, so a restored basket is scanned on to the same plan. */
+function planOf(number: number): SalePlan {
+  const random = seededRandom((config.seed * 31 + number) >>> 0);
+  const count = 1 + Math.floor(random() * maxItems);
+  const basket = Array.from({ length: count }, () => config.gtins[Math.floor(random() * config.gtins.length)]!);
+  // Drawn after the basket, so a lane without these options sells the very baskets it always did.
+  if (withStation && config.ageCheckEvery && config.restrictedGtin && random() * config.ageCheckEvery < 1) basket.push(config.restrictedGtin);
+  const help = withStation && config.helpEvery !== undefined && random() * config.helpEvery < 1;
+  return { basket, help };
+}
+
+/** The sale whose help call the station has answered (the shopper read the message and carried on). */
+let helpAnsweredFor: number | undefined;
 
 async function send(event: UiEvent): Promise<void> {
   await runtime.service.sendEvent({ event });
@@ -136,12 +179,17 @@ async function step(view: LaneView): Promise<boolean> {
   if (state === 'idle') {
     const closed = closedSales();
     if (closed >= config.sales) return false;
-    devices.scanner.emitScan(basketOf(journal.lastUsedSaleNumber() + 1)[0]!);
+    devices.scanner.emitScan(planOf(journal.lastUsedSaleNumber() + 1).basket[0]!);
   } else if (state === 'scanning.ready') {
-    const basket = basketOf(view.context.sale?.number ?? journal.lastUsedSaleNumber() + 1);
+    const number = view.context.sale?.number ?? journal.lastUsedSaleNumber() + 1;
+    const { basket, help } = planOf(number);
+    if (help && view.itemCount > 0 && helpAnsweredFor !== number) return await waitForHelp(view, number);
     if (view.itemCount < basket.length) devices.scanner.emitScan(basket[view.itemCount]!);
     else if (view.itemCount > 0) await send({ type: 'ui.pay' });
     else devices.scanner.emitScan(basket[0]!);
+  } else if (state === 'scanning.awaitingAgeCheck') {
+    // The station checks the ID; the shopper waits.
+    await nextView(1000);
   } else if (state.startsWith('scanning.') || state === 'parked') {
     // "Are you still there?", a notice, a parked basket, a question: back to the basket.
     await send({ type: 'ui.dismiss' });
@@ -166,6 +214,18 @@ async function step(view: LaneView): Promise<boolean> {
     await nextView(200);
     return true;
   }
+  return true;
+}
+
+/** Help called, the station's message awaited, read, and the call withdrawn. */
+async function waitForHelp(view: LaneView, number: number): Promise<boolean> {
+  const { help, laneMessage } = view.context;
+  if (laneMessage) {
+    await send({ type: 'ui.dismissMessage' });
+    if (help) await send({ type: 'ui.cancelHelp' });
+    helpAnsweredFor = number;
+  } else if (!help) await send({ type: 'ui.callHelp' });
+  else await nextView(1000);
   return true;
 }
 
@@ -198,6 +258,7 @@ async function stop(): Promise<void> {
   clearInterval(progressTimer);
   clearInterval(settleTimer);
   await shopping;
+  await supervisorLink?.stop();
   await link.stop();
   await runtime.stop();
   journal.close();

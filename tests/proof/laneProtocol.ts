@@ -20,6 +20,20 @@ export interface ProofLaneConfig {
   readonly pauseMs: number;
   /** The lane's own log (JSON lines). */
   readonly logPath: string;
+  /** Also link to the supervisor hub, as a lane with `supervisor` in its configuration does (the soak). */
+  readonly supervisor?: { readonly url: string; readonly laneSecret: string } | undefined;
+  /** Items in a basket: 1 to this many (default 3). */
+  readonly maxItems?: number | undefined;
+  /**
+   * About one sale in this many also has `restrictedGtin` in its basket, which waits at Pay for the
+   * station's age check (only with `supervisor`: nobody else could approve it). Absent: never.
+   */
+  readonly ageCheckEvery?: number | undefined;
+  readonly restrictedGtin?: string | undefined;
+  /** About one sale in this many the shopper calls for help after the first item and waits for the station's message (only with `supervisor`). */
+  readonly helpEvery?: number | undefined;
+  /** `production`: the store and hub links on their shipped timing (catalogue poll every 30 s); default `proof`: fast retries and polls, for the fault proofs. */
+  readonly linkTiming?: 'proof' | 'production' | undefined;
 }
 
 /** Lane → harness. */
@@ -38,6 +52,8 @@ export interface LaneProgress {
   readonly flagged: number;
   readonly catalogVersion: number;
   readonly linkUp: boolean;
+  /** The supervisor link's state, when the lane has one. */
+  readonly hubLink?: string | undefined;
 }
 
 /** Harness → lane. `settle`: the faults are over, check the store now and then instead of waiting out a long backoff. */

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -19,6 +19,7 @@ import type { CatalogEntity, StoreItem } from '../../shared/store/catalogEntitie
 import { startFaultProxy, type FaultProxy, type FaultProxyStats } from '../support/faultProxy';
 import { startTestPostgres, type TestPostgres } from '../support/postgres';
 import { LaneChild } from './laneChild';
+import { thisMachine, type Machine } from '../../bench/machine';
 import { checkPartitionRun, type LaneVerdict } from './partitionCheck';
 import { freePort } from '../support/freePort';
 
@@ -63,11 +64,6 @@ export interface PartitionProofOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-export interface Machine {
-  readonly cpu: string;
-  readonly cores: number;
-  readonly node: string;
-}
 
 export interface BackendRun {
   readonly backend: BackendKind;
@@ -126,10 +122,6 @@ const faultWeights: readonly (readonly [Fault, number])[] = [
   ['partition', 2],
 ];
 
-function machine(): Machine {
-  const all = cpus();
-  return { cpu: all[0]?.model ?? 'unknown', cores: all.length, node: process.version };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -167,7 +159,7 @@ export async function runPartitionProof(options: PartitionProofOptions = {}): Pr
     seed,
     lanes: laneCount,
     sales,
-    machine: machine(),
+    machine: thisMachine(),
     passed: Object.values(backends).every((run) => run.passed),
     backends,
   };
@@ -442,7 +434,7 @@ async function runOnBackend(kind: BackendKind, options: PartitionProofOptions & 
       seconds: Math.round((Date.now() - startedAt) / 100) / 10,
       sellSeconds: Math.round(sellSeconds * 10) / 10,
       settleSeconds: Math.round(settleSeconds * 10) / 10,
-      machine: machine(),
+      machine: thisMachine(),
       date,
       perLane: check.lanes,
       failures,
@@ -472,7 +464,7 @@ async function runOnBackend(kind: BackendKind, options: PartitionProofOptions & 
       seconds: Math.round((Date.now() - startedAt) / 100) / 10,
       sellSeconds,
       settleSeconds,
-      machine: machine(),
+      machine: thisMachine(),
       date,
       perLane: [],
       failures,

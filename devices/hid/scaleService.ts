@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../../shared/result';
 import type { ScaleOperations, ScaleReadFailure, ScaleReading, ScaleWeight } from '../../shared/scale';
 import { DeviceConnection } from '../deviceConnection';
 import { fireSafely } from '../deviceEvents';
+import { LogLimiter } from '../logLimiter';
 import type { BackoffOptions } from '../serial/reconnect';
 import { parseHidScaleReport, type HidScaleFault } from './scaleCodec';
 import type { HidTransport } from './transport';
@@ -57,6 +58,8 @@ const faultDetails: Record<HidScaleFault['condition'], string> = {
 export class HidScaleService implements ScaleOperations {
   readonly #connection: DeviceConnection;
   readonly #log: Logger;
+  /** Reports that do not parse are logged first and then as a summary every few seconds, however many come. */
+  readonly #badReportLog: LogLimiter;
   readonly #readTimeoutMs: number;
   readonly #waiters = new Set<Waiter>();
 
@@ -74,6 +77,7 @@ export class HidScaleService implements ScaleOperations {
 
   constructor(transport: HidTransport, log: Logger, options: HidScaleServiceOptions = {}) {
     this.#log = log.child({ device: 'scale', hid: transport.description });
+    this.#badReportLog = new LogLimiter(this.#log);
     this.#readTimeoutMs = options.readTimeoutMs ?? defaultReadTimeoutMs;
     if (!(Number.isFinite(this.#readTimeoutMs) && this.#readTimeoutMs > 0)) {
       throw new RangeError(`readTimeoutMs must be a positive number, got ${this.#readTimeoutMs}`);
@@ -169,7 +173,7 @@ export class HidScaleService implements ScaleOperations {
       }
       // Scales repeat their report; warn once per kind of problem, not at every report.
       if (this.#latest?.kind !== 'badReply' || this.#latest.detail !== parsed.error.detail) {
-        this.#log.warn({ reason: parsed.error.kind, detail: parsed.error.detail, hex: hex(report) }, 'HID scale sent a report that does not parse');
+        this.#badReportLog.report({ reason: parsed.error.kind, detail: parsed.error.detail, hex: hex(report) }, 'HID scale sent a report that does not parse');
       }
       latest = { kind: 'badReply', detail: parsed.error.detail };
     } else if (parsed.value.kind === 'fault') {

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log';
 import { DeviceConnection } from '../deviceConnection';
 import { TimedFrameReader } from '../timedFrames';
 import { fireSafely } from '../deviceEvents';
+import { LogLimiter } from '../logLimiter';
 import type { ScanEvent } from '../scanner/service';
 import type { BackoffOptions } from '../serial/reconnect';
 import { HidScannerReportAssembler, hidScanText, type HidScannerGarbageReason, type HidScannerOutput, type HidScannerReportLayout } from './scannerCodec';
@@ -47,6 +48,8 @@ export class HidScannerService {
   readonly #connection: DeviceConnection;
   readonly #assembler: HidScannerReportAssembler;
   readonly #log: Logger;
+  /** Unusable reports are logged first and then as a summary every few seconds, however many come. */
+  readonly #garbageLog: LogLimiter;
   readonly #reader: TimedFrameReader<HidScannerOutput>;
 
   readonly #onScan = new Emitter<ScanEvent>();
@@ -59,6 +62,7 @@ export class HidScannerService {
   constructor(transport: HidTransport, log: Logger, options: HidScannerServiceOptions = {}) {
     this.#assembler = new HidScannerReportAssembler(options.layout);
     this.#log = log.child({ device: 'scanner', hid: transport.description });
+    this.#garbageLog = new LogLimiter(this.#log);
     const continuationTimeoutMs = options.continuationTimeoutMs ?? defaultContinuationTimeoutMs;
     if (!(Number.isFinite(continuationTimeoutMs) && continuationTimeoutMs > 0)) {
       throw new RangeError(`continuationTimeoutMs must be a positive number, got ${continuationTimeoutMs}`);
@@ -108,7 +112,7 @@ export class HidScannerService {
       this.#log.debug(fields, 'HID scanner sent a report other than scanned data; ignored');
       return;
     }
-    this.#log.warn(fields, 'HID scanner sent an unusable report');
+    this.#garbageLog.report(fields, 'HID scanner sent an unusable report');
     this.#fire(this.#onGarbage, { reason: output.reason, byteCount: output.byteCount });
   }
 

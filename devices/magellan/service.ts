@@ -6,6 +6,7 @@ import { scaleWeightText, type ScaleOperations, type ScaleReadFailure, type Scal
 import { DeviceConnection } from '../deviceConnection';
 import { TimedFrameReader } from '../timedFrames';
 import { errorMessage, fireSafely, sameDeviceStatus } from '../deviceEvents';
+import { LogLimiter } from '../logLimiter';
 import type { ScanEvent } from '../scanner/service';
 import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
@@ -134,6 +135,8 @@ class MagellanLine {
   readonly #connection: DeviceConnection;
   readonly #decoder: MagellanFrameDecoder;
   readonly #log: Logger;
+  /** A flooded line sends hundreds of unusable frames a second: the first is logged, then a summary every few seconds. */
+  readonly #garbageLog: LogLimiter;
   readonly #reader: TimedFrameReader<MagellanMessage>;
   readonly #users = new Set<LineUser>();
   readonly #onMessage = new Emitter<LineMessage>();
@@ -146,6 +149,7 @@ class MagellanLine {
   constructor(transport: SerialTransport, log: Logger, options: MagellanServiceOptions) {
     this.#transport = transport;
     this.#log = log;
+    this.#garbageLog = new LogLimiter(log);
     this.#decoder = new MagellanFrameDecoder({ unit: options.unit, ...(options.maxFrameLength === undefined ? {} : { maxFrameLength: options.maxFrameLength }) });
     this.#reader = new TimedFrameReader(this.#decoder, {
       staleAfterMs: positive('interByteTimeoutMs', options.interByteTimeoutMs ?? defaultInterByteTimeoutMs),
@@ -239,7 +243,7 @@ class MagellanLine {
 
   #deliver(message: MagellanMessage, firstByteAt: number, receivedAt: number): void {
     if (message.kind === 'garbage') {
-      this.#log.warn(
+      this.#garbageLog.report(
         { reason: message.reason, source: message.source, byteCount: message.bytes.length, hex: hexPreview(message.bytes) },
         'scanner-scale sent an unusable frame',
       );

@@ -1,5 +1,6 @@
-import { fireSafely, sameDeviceStatus } from '../deviceEvents';
 import { createConnection, type Socket } from 'node:net';
+import { fireSafely, sameDeviceStatus } from '../deviceEvents';
+import { LogLimiter } from '../logLimiter';
 import type { DeviceStatus } from '../../shared/devices';
 import { Emitter, type Event } from '../../shared/event';
 import { silentLogger, type Logger } from '../../shared/log';
@@ -14,7 +15,7 @@ import {
   type PaymentTerminal,
   type TerminalOutcome,
 } from './adapter';
-import { decodeTerminalMessage, encodeMessage, LineDecoder, PROTOCOL_VERSION, type LaneMessage, type TerminalErrorCode, type TerminalMessage } from './protocol';
+import { decodeTerminalMessage, encodeMessage, LineDecoder, MAX_LINE_LENGTH, PROTOCOL_VERSION, type LaneMessage, type ProtocolError, type TerminalErrorCode, type TerminalMessage } from './protocol';
 
 export interface TcpPaymentTerminalOptions {
   readonly host: string;
@@ -40,11 +41,31 @@ export interface TcpPaymentTerminalOptions {
   readonly cancelTimeoutMs?: number;
   /** A peer that accepts the connection but never says hello (wrong port, hung terminal) is dropped after this. */
   readonly helloTimeoutMs?: number;
-  /** A ping every so often, and no answer by the next one means the line is dead (a half-open TCP connection sends no FIN). */
+  /**
+   * A ping this often once the terminal has said hello, so that a terminal that stopped
+   * answering is noticed while nobody is paying. Default 1 s.
+   */
   readonly pingIntervalMs?: number;
-  /** Reconnect backoff: doubles from the initial delay after each failed attempt, up to the maximum. */
+  /**
+   * Nothing at all from the terminal for this long (no pong, no message, not even a stray
+   * byte) means the line is dead: a frozen terminal or a half-open TCP connection sends no FIN.
+   * It is dropped and reconnected, and the status is `lost` meanwhile. Default: twice the
+   * ping interval (2 s), so one pong that comes late on a loaded lane is not a lost terminal.
+   */
+  readonly silenceTimeoutMs?: number;
+  /**
+   * Reconnect backoff: doubles from the initial delay after each failed attempt, up to the
+   * maximum. A terminal that comes back is found within the maximum (default 1 s).
+   */
   readonly initialReconnectDelayMs?: number;
   readonly maxReconnectDelayMs?: number;
+}
+
+/** A line from the terminal that was skipped: not JSON, not a message this lane knows, or too long. */
+export interface TerminalGarbage {
+  readonly reason: ProtocolError['kind'];
+  /** Characters of the skipped line (the limit, for an overlong one). */
+  readonly byteCount: number;
 }
 
 const defaults = {
@@ -53,10 +74,14 @@ const defaults = {
   statusTimeoutMs: 5_000,
   cancelTimeoutMs: 60_000,
   helloTimeoutMs: 5_000,
-  pingIntervalMs: 5_000,
+  pingIntervalMs: 1_000,
+  silenceTimeoutMs: 2_000,
   initialReconnectDelayMs: 250,
-  maxReconnectDelayMs: 5_000,
+  maxReconnectDelayMs: 1_000,
 } as const;
+
+/** While garbage keeps coming, the open exchanges' status is asked at most this often. */
+const garbageStatusIntervalMs = 250;
 
 type Timings = { -readonly [K in keyof typeof defaults]: number };
 
@@ -107,9 +132,12 @@ class Exchange {
  * of a real terminal.
  *
  * Keeps one connection, reconnecting with backoff; status is `lost` while the terminal is
- * unreachable. Because the terminal is idempotent by reference, every unfinished request
- * is simply sent again on each new connection: re-sending `authorize` re-attaches to the
- * transaction or returns its final outcome, and starts it only if it never arrived.
+ * unreachable, and a terminal that goes silent (pinged every second) is dropped after two
+ * seconds. A garbled line is skipped and reported (`onGarbage`), and every open exchange is
+ * asked its status, since the skipped line may have been its outcome. Because the terminal
+ * is idempotent by reference, every unfinished request is simply sent again on each new
+ * connection: re-sending `authorize` re-attaches to the transaction or returns its final
+ * outcome, and starts it only if it never arrived.
  */
 export class TcpPaymentTerminal implements PaymentTerminal {
   readonly #host: string;
@@ -120,9 +148,13 @@ export class TcpPaymentTerminal implements PaymentTerminal {
   readonly #onStatus = new Emitter<DeviceStatus>();
   readonly #onPrompt = new Emitter<PaymentPromptChange>();
   readonly #onReady = new Emitter<void>();
+  readonly #onGarbage = new Emitter<TerminalGarbage>();
   readonly #exchanges = new Map<string, Exchange>();
+  readonly #garbageLog: LogLimiter;
   readonly onStatus: Event<DeviceStatus> = this.#onStatus.event;
   readonly onPrompt: Event<PaymentPromptChange> = this.#onPrompt.event;
+  /** Each line from the terminal that was skipped as garbage (line noise, a broken bridge). */
+  readonly onGarbage: Event<TerminalGarbage> = this.#onGarbage.event;
 
   #status: DeviceStatus = { kind: 'closed' };
   #started = false;
@@ -134,13 +166,19 @@ export class TcpPaymentTerminal implements PaymentTerminal {
   #incompatible: string | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
-  #awaitingPong = false;
+  #silenceTimer: NodeJS.Timeout | undefined;
+  #silenceCheck: NodeJS.Immediate | undefined;
+  /** When the current connection last delivered anything (epoch ms). */
+  #heardAt = 0;
+  #garbageStatusTimer: NodeJS.Timeout | undefined;
+  #garbageStatusAskedAt = 0;
   #endFirstAttempt: (() => void) | undefined;
 
   constructor(options: TcpPaymentTerminalOptions) {
     if (!Number.isSafeInteger(options.port) || options.port < 1 || options.port > 65_535) throw new RangeError(`port must be 1–65535, got ${options.port}`);
     if (!options.host) throw new RangeError('host is required');
-    const timings: Timings = { ...defaults };
+    // Two ping intervals unless said otherwise: one late pong is tolerated, two are not.
+    const timings: Timings = { ...defaults, silenceTimeoutMs: 2 * (options.pingIntervalMs ?? defaults.pingIntervalMs) };
     for (const key of Object.keys(defaults) as (keyof Timings)[]) {
       const value = options[key];
       if (value === undefined) continue;
@@ -148,11 +186,13 @@ export class TcpPaymentTerminal implements PaymentTerminal {
       timings[key] = value;
     }
     if (timings.maxReconnectDelayMs < timings.initialReconnectDelayMs) throw new RangeError('maxReconnectDelayMs must not be below initialReconnectDelayMs');
+    if (timings.silenceTimeoutMs <= timings.pingIntervalMs) throw new RangeError('silenceTimeoutMs must be above pingIntervalMs (a pong needs a chance to come)');
     this.#host = options.host;
     this.#port = options.port;
     this.#lane = options.lane;
     this.#timings = timings;
     this.#logger = (options.logger ?? silentLogger).child({ device: 'paymentTerminal', endpoint: `${options.host}:${options.port}` });
+    this.#garbageLog = new LogLimiter(this.#logger);
   }
 
   get status(): DeviceStatus {
@@ -183,6 +223,7 @@ export class TcpPaymentTerminal implements PaymentTerminal {
     this.#started = false;
     clearTimeout(this.#reconnectTimer);
     this.#stopPing();
+    this.#garbageLog.flush();
     const socket = this.#socket;
     this.#socket = undefined;
     this.#ready = false;
@@ -411,27 +452,60 @@ export class TcpPaymentTerminal implements PaymentTerminal {
       if (socket === this.#socket) this.#send({ type: 'hello', version: PROTOCOL_VERSION, ...(this.#lane ? { lane: this.#lane } : {}) });
     });
     socket.on('data', (chunk: Buffer) => {
+      if (socket !== this.#socket) return;
+      // Anything at all, garbage included, says the terminal's end of the line is alive.
+      this.#heardAt = Date.now();
+      let skipped = false;
       for (const line of lines.push(chunk)) {
         if (socket !== this.#socket) return;
         if (!line.ok) {
-          this.#logger.warn({ problem: line.error.kind, detail: line.error.detail }, 'skipped a line from the terminal');
+          this.#skipped(line.error, MAX_LINE_LENGTH, 'skipped a line from the terminal');
+          skipped = true;
           continue;
         }
         const message = decodeTerminalMessage(line.value);
         if (!message.ok) {
-          this.#logger.warn({ problem: message.error.kind, detail: message.error.detail }, 'skipped a malformed message from the terminal');
+          this.#skipped(message.error, line.value.length, 'skipped a malformed message from the terminal');
+          skipped = true;
           continue;
         }
         this.#receive(socket, message.value);
       }
+      if (skipped && socket === this.#socket) this.#askStatusOfOpenExchanges();
     });
     // Without an 'error' listener a refused connection would throw from the emitter and take the lane down.
     socket.on('error', (error) => (lastError = error));
     socket.on('close', () => this.#closed(socket, lastError));
   }
 
+  #skipped(problem: ProtocolError, byteCount: number, message: string): void {
+    this.#garbageLog.report({ problem: problem.kind, detail: problem.detail }, message);
+    this.#fire(this.#onGarbage, { reason: problem.kind, byteCount });
+  }
+
+  /**
+   * A skipped line may have been the `result` (or `pending`) of an exchange: ask about every
+   * exchange still open, at once and again while garbage keeps coming (at most every
+   * `garbageStatusIntervalMs`), rather than wait for the authorisation's deadline. The terminal
+   * answers `status` with the transaction's state or its final outcome, so asking is harmless.
+   */
+  #askStatusOfOpenExchanges(): void {
+    if (this.#garbageStatusTimer !== undefined) return;
+    const waitMs = this.#garbageStatusAskedAt + garbageStatusIntervalMs - Date.now();
+    const ask = (): void => {
+      this.#garbageStatusTimer = undefined;
+      this.#garbageStatusAskedAt = Date.now();
+      if (!this.#ready) return;
+      for (const exchange of this.#exchanges.values()) {
+        const sent = exchange.cancelBy ? exchange.cancelSentOn === this.#connection : exchange.authorizeSentOn === this.#connection;
+        if (!exchange.settlement && sent) this.#send({ type: 'status', reference: exchange.reference });
+      }
+    };
+    if (waitMs <= 0) ask();
+    else this.#garbageStatusTimer = setTimeout(ask, waitMs);
+  }
+
   #receive(socket: Socket, message: TerminalMessage): void {
-    this.#awaitingPong = false;
     if (!this.#ready) {
       if (message.type !== 'hello') {
         this.#logger.warn({ type: message.type }, 'message before hello ignored');
@@ -511,20 +585,38 @@ export class TcpPaymentTerminal implements PaymentTerminal {
 
   #startPing(socket: Socket): void {
     this.#stopPing();
-    this.#awaitingPong = false;
-    this.#pingTimer = setInterval(() => {
-      if (this.#awaitingPong) {
-        socket.destroy(new Error(`no answer to ping within ${this.#timings.pingIntervalMs} ms`));
-        return;
-      }
-      this.#awaitingPong = true;
-      this.#send({ type: 'ping' });
-    }, this.#timings.pingIntervalMs);
+    const { pingIntervalMs, silenceTimeoutMs } = this.#timings;
+    this.#heardAt = Date.now();
+    this.#pingTimer = setInterval(() => this.#send({ type: 'ping' }), pingIntervalMs);
+    const watch = (afterMs: number): void => {
+      this.#silenceTimer = setTimeout(() => {
+        // Timers run before I/O: after the lane's event loop was held up, bytes that did come
+        // are read first (setImmediate runs after the poll phase), so a busy lane does not drop a live terminal.
+        this.#silenceCheck = setImmediate(() => {
+          this.#silenceCheck = undefined;
+          if (socket !== this.#socket) return;
+          const silentMs = Date.now() - this.#heardAt;
+          if (silentMs >= silenceTimeoutMs) {
+            // Logged as the connection lost, with this reason.
+            socket.destroy(new Error(`pings unanswered: nothing from the terminal for ${silentMs} ms`));
+            return;
+          }
+          watch(silenceTimeoutMs - silentMs);
+        });
+      }, afterMs);
+    };
+    watch(silenceTimeoutMs);
   }
 
   #stopPing(): void {
     clearInterval(this.#pingTimer);
     this.#pingTimer = undefined;
+    clearTimeout(this.#silenceTimer);
+    clearImmediate(this.#silenceCheck);
+    this.#silenceTimer = undefined;
+    this.#silenceCheck = undefined;
+    clearTimeout(this.#garbageStatusTimer);
+    this.#garbageStatusTimer = undefined;
   }
 
   #setStatus(status: DeviceStatus): void {

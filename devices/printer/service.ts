@@ -1,10 +1,11 @@
 import type { DeviceFault, DeviceStatus } from '../../shared/devices';
-import type { Event } from '../../shared/event';
+import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import type { ReceiptDocument } from '../../shared/receipt';
 import { err, ok, type Result } from '../../shared/result';
 import { DeviceConnection } from '../deviceConnection';
-import { errorMessage } from '../deviceEvents';
+import { errorMessage, fireSafely, sameDeviceStatus } from '../deviceEvents';
+import { LogLimiter } from '../logLimiter';
 import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import {
@@ -40,8 +41,9 @@ export interface EscPosPrinterServiceOptions {
   /** How long to wait for each `DLE EOT` reply. Default 500 ms. */
   readonly statusTimeoutMs?: number;
   /**
-   * Status poll while idle, so paper out / cover open show without printing. Default 5000 ms;
-   * 0 disables polling altogether. Used until the printer is seen sending Automatic Status Back.
+   * Status poll while idle, so paper out / cover open and a printer that stopped answering show
+   * without printing. Default 2000 ms; 0 disables polling altogether. Used until the printer is
+   * seen sending Automatic Status Back.
    */
   readonly pollIntervalMs?: number;
   /**
@@ -51,7 +53,10 @@ export interface EscPosPrinterServiceOptions {
    * and one that is power-cycled on a live line forgets it.
    */
   readonly automaticStatusBack?: boolean;
-  /** Status poll while the printer is sending Automatic Status Back. Default 30 000 ms. */
+  /**
+   * Poll while the printer is sending Automatic Status Back: it reports every change itself, so
+   * this poll only checks that it still answers — one `DLE EOT 1` byte each way. Default 2000 ms.
+   */
   readonly asbPollIntervalMs?: number;
   /** Job bytes per write; status is checked between chunks. Default 256. */
   readonly chunkBytes?: number;
@@ -66,13 +71,21 @@ export interface EscPosPrinterServiceOptions {
  * and still lets the lane tell the shopper quickly.
  */
 const defaultStatusTimeoutMs = 500;
-const defaultPollIntervalMs = 5_000;
+/** Two seconds: a printer that stops answering shows at the station within a sale's moment, for a byte or three each way. */
+const defaultPollIntervalMs = 2_000;
 /**
- * With ASB working, the poll only has to notice a printer that stopped sending it (power-cycled,
- * which resets `GS a`); it then stops answering for a while, goes notResponding, and ASB is
- * enabled again when it answers.
+ * With ASB working, the poll only has to notice a printer that hung or stopped sending it
+ * (power-cycled, which resets `GS a`): it then does not answer, goes notResponding, and ASB is
+ * enabled again when it answers. Two seconds, as a hung printer must not wait for the next receipt.
  */
-const defaultAsbPollIntervalMs = 30_000;
+const defaultAsbPollIntervalMs = 2_000;
+/** A printer that does not answer is asked this often, so it is back on the lane as soon as it answers again. */
+const notRespondingPollMs = 500;
+/**
+ * A status round that an ASB block contradicted is asked again, at most this many times: the
+ * printer changed meanwhile, and the replies from before the change are stale.
+ */
+const maxRoundsPerRefresh = 3;
 /** `GS a n` with bits 1-3: online/offline, error, roll paper sensor (the drawer is not the printer's business here). */
 const asbSelection = { onlineOffline: true, error: true, rollPaperSensor: true } as const;
 /** 256 bytes ≈ 270 ms at 9600 baud: a paper end or a vanished line is noticed within a fraction of a second. */
@@ -97,6 +110,12 @@ export function deviceStatusFromPrinterStatus(status: PrinterStatus): DeviceStat
 
 type QueryOutcome = { readonly kind: 'reply'; readonly byte: number } | { readonly kind: 'timeout' } | { readonly kind: 'lost' };
 
+/** Bytes from the printer that were no status reply and no ASB block (line noise, a broken cable, a confused printer). */
+export interface PrinterGarbage {
+  readonly reason: 'notAReply';
+  readonly byteCount: number;
+}
+
 /**
  * An ESC/POS receipt printer on a serial line (UnifiedPOS POSPrinter):
  * open → claim (exclusive port lock) → enable on `start()`; `print()` one job
@@ -107,6 +126,11 @@ type QueryOutcome = { readonly kind: 'reply'; readonly byte: number } | { readon
  * Every device problem is a status or a `PrintFailure`, never an exception.
  * A lost line is reopened with backoff; a failed receipt is reprinted by
  * calling `print` again with the same document.
+ *
+ * Line noise can look like an ASB block or a status reply. So a change an ASB block
+ * reports is shown only once a `DLE EOT` round says the same (a real fault answers the
+ * same; noise does not), and a round during which the printer also sent bytes that were
+ * no reply at all proves nothing and changes nothing. Such bytes are `onGarbage`.
  */
 export class EscPosPrinterService {
   readonly #transport: SerialTransport;
@@ -120,13 +144,23 @@ export class EscPosPrinterService {
   readonly #chunkBytes: number;
   readonly #writeTimeoutMs: number;
   readonly #reader = new PrinterReplyReader();
+  readonly #onGarbage = new Emitter<PrinterGarbage>();
+  readonly #garbageLog: LogLimiter;
   readonly onStatus: Event<DeviceStatus>;
+  /** Each run of bytes from the printer that was neither a status reply nor an ASB block. */
+  readonly onGarbage: Event<PrinterGarbage> = this.#onGarbage.event;
 
   #printerStatus: PrinterStatus | undefined;
   #printing = false;
-  /** ASB blocks received since the service started; a status round that saw one arrive defers to it. */
+  /** ASB blocks received since the service started; a round that an ASB block contradicted is asked again. */
   #asbBlocks = 0;
-  /** The printer has sent ASB on this line since it was last enabled: poll at the slow pace. */
+  /** What the last ASB block said; shown once a status round agrees. */
+  #lastAsb: PrinterStatus | undefined;
+  /** A round to confirm what an ASB block said is queued and has not started yet. */
+  #confirmQueued = false;
+  /** Bytes that were no reply (and replies nobody asked for) since the service started: a round that saw any proves nothing. */
+  #noise = 0;
+  /** The printer has sent ASB on this line since it was last enabled: the idle poll only checks that it answers. */
   #asbWorking = false;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   /** The one outstanding `DLE EOT` query: replies carry no query number, so only one may be in flight. */
@@ -137,6 +171,7 @@ export class EscPosPrinterService {
   constructor(transport: SerialTransport, log: Logger, options: EscPosPrinterServiceOptions) {
     this.#transport = transport;
     this.#log = log.child({ device: 'printer', path: transport.path });
+    this.#garbageLog = new LogLimiter(this.#log);
     this.#columns = options.columns;
     this.#statusTimeoutMs = positive('statusTimeoutMs', options.statusTimeoutMs ?? defaultStatusTimeoutMs);
     this.#pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
@@ -183,16 +218,21 @@ export class EscPosPrinterService {
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
     this.#pollTimer = undefined;
     await this.#connection.stop();
+    this.#garbageLog.flush();
   }
 
   /**
    * Asks the printer (`DLE EOT` 1, 2, 4, and 3 when an error is reported) and
    * updates `status`. Resolves with the new status; `lost`/`closed` are returned
    * as they are without touching the line. An Automatic Status Back block that
-   * arrives during the round is newer than the replies before it and wins.
+   * arrives during the round and says otherwise is newer than the replies before
+   * it: the round is asked again. A round on a noisy line leaves the status as it was.
    */
   refreshStatus(): Promise<DeviceStatus> {
-    const run = (): Promise<DeviceStatus> => this.#refresh();
+    return this.#enqueueRefresh(() => this.#refresh());
+  }
+
+  #enqueueRefresh<T>(run: () => Promise<T>): Promise<T> {
     const result = this.#refreshChain.then(run, run);
     this.#refreshChain = result.catch(() => undefined);
     return result;
@@ -238,6 +278,7 @@ export class EscPosPrinterService {
       written += chunk.length;
       if (index === chunks.length - 1) break;
       // DLE EOT 1 between chunks: cheap, and paper end, cover open and errors all take the printer offline.
+      const noise = this.#noise;
       const outcome = await this.#query(RealtimeStatusQuery.printer);
       if (outcome.kind === 'lost') return err(this.#lostFailure('during', written));
       if (outcome.kind === 'timeout') {
@@ -247,9 +288,12 @@ export class EscPosPrinterService {
       const reply = parseRealtimeStatusReply(RealtimeStatusQuery.printer, outcome.byte);
       if (reply.ok && reply.value.query === 1 && !reply.value.online) {
         const status = await this.refreshStatus();
-        const failure = this.#failureFor(status, 'during') ?? { reason: 'printerOffline' as const, stage: 'during' as const, detail: 'printer went offline' };
-        this.#log.warn({ written, total: job.length, reason: failure.reason }, 'receipt stopped part-way');
-        return err({ ...failure, detail: `${failure.detail} after ${written} of ${job.length} bytes` });
+        // Offline and then ready again is still a stop mid-receipt; on a noisy line the "offline" may have been noise.
+        const failure = this.#failureFor(status, 'during') ?? (this.#noise === noise ? { reason: 'printerOffline' as const, stage: 'during' as const, detail: 'printer went offline' } : undefined);
+        if (failure) {
+          this.#log.warn({ written, total: job.length, reason: failure.reason }, 'receipt stopped part-way');
+          return err({ ...failure, detail: `${failure.detail} after ${written} of ${job.length} bytes` });
+        }
       }
     }
 
@@ -327,10 +371,21 @@ export class EscPosPrinterService {
   }
 
   async #refresh(): Promise<DeviceStatus> {
+    for (let round = 1; ; round++) {
+      const asbBlocks = this.#asbBlocks;
+      const status = await this.#round();
+      // An ASB block came during the round and says otherwise: the printer changed, ask again.
+      const contradicted = this.#asbBlocks !== asbBlocks && this.#lastAsb !== undefined && !sameDeviceStatus(deviceStatusFromPrinterStatus(this.#lastAsb), status);
+      if (!contradicted || round >= maxRoundsPerRefresh || status.kind === 'lost' || status.kind === 'closed') return status;
+    }
+  }
+
+  /** One status round; see `refreshStatus`. */
+  async #round(): Promise<DeviceStatus> {
     const before = this.#connection.status;
     if (!this.#connection.started || before.kind === 'lost' || before.kind === 'closed') return before;
     const line = this.#connection.generation;
-    const asbBlocks = this.#asbBlocks;
+    const noise = this.#noise;
     const wasNotResponding = hasFault(before, 'notResponding');
     const replies: StatusReplyFields[] = [];
     const ask = async (query: RealtimeStatusQuery): Promise<StatusReplyFields | 'timeout' | 'lost'> => {
@@ -360,15 +415,17 @@ export class EscPosPrinterService {
         replies.push(cause);
       }
     }
+    if (this.#noise !== noise) {
+      // Noise came with the replies: any of them may have been a noise byte that looked like one.
+      this.#log.debug({}, 'status round on a noisy line ignored');
+      return this.#connection.status;
+    }
     if (wasNotResponding) {
       // Back from not answering: it may have been power-cycled, which turns ASB off.
       this.#log.info({}, 'printer answers status requests again');
       await this.#enableAsb();
       if (line !== this.#connection.generation) return this.#connection.status;
     }
-    // An ASB block that came in during the round is the printer's whole status at that moment and
-    // it sends another on any change after it, while replies from before it may be stale: it stands.
-    if (this.#asbBlocks !== asbBlocks) return this.#connection.status;
     const status = mergeStatusReplies(replies);
     this.#printerStatus = status;
     this.#connection.setStatus(deviceStatusFromPrinterStatus(status));
@@ -378,6 +435,8 @@ export class EscPosPrinterService {
   #setNotResponding(): void {
     // Whatever ASB it sent before, a printer that does not answer is polled at the normal pace until it does.
     this.#asbWorking = false;
+    // Half an ASB block the printer never finished is not the start of its next one.
+    this.#reader.reset();
     if (hasFault(this.#connection.status, 'notResponding')) return;
     this.#log.warn({ timeoutMs: this.#statusTimeoutMs }, 'printer does not answer status requests');
     this.#connection.setStatus({ kind: 'fault', faults: ['notResponding'] });
@@ -411,51 +470,97 @@ export class EscPosPrinterService {
     for (const reply of this.#reader.push(bytes)) {
       switch (reply.kind) {
         case 'realtimeStatus':
-          if (this.#pendingReply) this.#pendingReply({ kind: 'reply', byte: reply.byte });
-          // A reply that came after its query timed out. (Had it come after the next query was sent, it
-          // would have been taken as that one's answer: DLE EOT replies carry no query number.)
-          else this.#log.debug({ byte: reply.byte }, 'status reply with no query outstanding');
+          if (this.#pendingReply) {
+            this.#pendingReply({ kind: 'reply', byte: reply.byte });
+          } else {
+            // A reply that came after its query timed out, or noise that looks like one. (Had it come after the
+            // next query was sent, it would have been taken as that one's answer: DLE EOT replies carry no query number.)
+            this.#noise++;
+            this.#log.debug({ byte: reply.byte }, 'status reply with no query outstanding');
+          }
           break;
         case 'asb':
-          // Automatic Status Back: as good as a status round, and sent the moment something changes.
-          this.#asbBlocks++;
-          if (!this.#asbWorking) this.#log.info({}, 'printer sends Automatic Status Back');
-          this.#asbWorking = true;
-          this.#printerStatus = reply.status;
-          this.#connection.setStatus(deviceStatusFromPrinterStatus(reply.status));
+          this.#onAsb(reply.status);
           break;
         case 'flowControl':
           // XON/XOFF is for the OS driver's flow control; noted for diagnostics only.
           this.#log.debug({ xon: reply.xon }, 'printer flow control');
           break;
         case 'garbage':
-          this.#log.warn({ byteCount: reply.bytes.length, hex: Array.from(reply.bytes.subarray(0, 16), hex).join(' ') }, 'unexpected bytes from the printer');
+          this.#noise++;
+          this.#garbageLog.report({ byteCount: reply.bytes.length, hex: Array.from(reply.bytes.subarray(0, 16), hex).join(' ') }, 'unexpected bytes from the printer');
+          fireSafely<PrinterGarbage>(this.#onGarbage, { reason: 'notAReply', byteCount: reply.bytes.length }, this.#log, 'printer garbage');
           break;
       }
     }
   }
 
+  /**
+   * Automatic Status Back, sent the moment something changes. What it says is shown once a
+   * status round agrees: four bytes of line noise can look like a block saying paper end.
+   */
+  #onAsb(status: PrinterStatus): void {
+    this.#asbBlocks++;
+    this.#lastAsb = status;
+    if (!this.#asbWorking) this.#log.info({}, 'printer sends Automatic Status Back');
+    this.#asbWorking = true;
+    if (sameDeviceStatus(deviceStatusFromPrinterStatus(status), this.#connection.status)) {
+      this.#printerStatus = status;
+      return;
+    }
+    // Connecting: the round that opens the line is on its way and will say what the printer says.
+    if (this.#confirmQueued || this.#connection.status.kind === 'connecting') return;
+    this.#confirmQueued = true;
+    void this.#enqueueRefresh(async () => {
+      this.#confirmQueued = false;
+      // Already shown (a round since has said the same), or the line is down: nothing to confirm.
+      const shown = this.#connection.status;
+      if (shown.kind === 'lost' || shown.kind === 'closed' || (this.#lastAsb && sameDeviceStatus(deviceStatusFromPrinterStatus(this.#lastAsb), shown))) return shown;
+      return this.#refresh();
+    }).catch((error: unknown) => this.#log.error({ err: errorMessage(error) }, 'status round after an ASB block failed'));
+  }
+
   #schedulePoll(): void {
     if (this.#pollIntervalMs === 0 || !this.#connection.started) return;
-    this.#pollTimer = setTimeout(
-      () => {
-        this.#pollTimer = undefined;
-        void this.#poll();
-      },
-      this.#asbWorking ? Math.max(this.#asbPollIntervalMs, this.#pollIntervalMs) : this.#pollIntervalMs,
-    );
+    const delay = hasFault(this.#connection.status, 'notResponding')
+      ? Math.min(notRespondingPollMs, this.#pollIntervalMs)
+      : this.#asbWorking
+        ? Math.max(this.#asbPollIntervalMs, this.#pollIntervalMs)
+        : this.#pollIntervalMs;
+    this.#pollTimer = setTimeout(() => {
+      this.#pollTimer = undefined;
+      void this.#poll();
+    }, delay);
   }
 
   async #poll(): Promise<void> {
     // A job checks status itself; a lost line is the reconnector's business.
-    if (!this.#printing && this.#connection.status.kind !== 'lost') {
+    const status = this.#connection.status;
+    if (!this.#printing && status.kind !== 'lost') {
       try {
-        await this.refreshStatus();
+        // With ASB working and nothing wrong, one byte each way shows the printer still answers.
+        if (this.#asbWorking && status.kind === 'ready') await this.#enqueueRefresh(() => this.#checkAnswering());
+        else await this.refreshStatus();
       } catch (error) {
         this.#log.error({ err: errorMessage(error) }, 'status poll failed');
       }
     }
     this.#schedulePoll();
+  }
+
+  /** `DLE EOT 1` alone: no answer is notResponding; an answer that says offline gets a full round. */
+  async #checkAnswering(): Promise<void> {
+    const before = this.#connection.status;
+    if (!this.#connection.started || before.kind === 'lost' || before.kind === 'closed') return;
+    const noise = this.#noise;
+    const outcome = await this.#query(RealtimeStatusQuery.printer);
+    if (outcome.kind === 'lost') return;
+    if (outcome.kind === 'timeout') {
+      this.#setNotResponding();
+      return;
+    }
+    const reply = parseRealtimeStatusReply(RealtimeStatusQuery.printer, outcome.byte);
+    if (this.#noise === noise && reply.ok && reply.value.query === 1 && !reply.value.online) await this.#refresh();
   }
 }
 

@@ -1,10 +1,11 @@
 import type { DeviceFault, DeviceStatus } from '../../shared/devices';
-import type { Event } from '../../shared/event';
+import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
 import type { ScaleOperations, ScaleReadFailure, ScaleReading } from '../../shared/scale';
 import { DeviceConnection } from '../deviceConnection';
-import { errorMessage } from '../deviceEvents';
+import { errorMessage, fireSafely } from '../deviceEvents';
+import { LogLimiter } from '../logLimiter';
 import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import type { ScaleAnswer, ScaleAnswerDecoder, ScaleProtocol } from './protocol';
@@ -44,6 +45,13 @@ interface WriteFailed {
 
 type RequestKind = 'weight' | 'zero' | 'status';
 
+/** Bytes from the scale that were no answer to anything: noise on the line, a reply cut off or left over. */
+export interface ScaleGarbage {
+  /** The decoder's reason, e.g. `unframed`, `truncated`. */
+  readonly reason: string;
+  readonly byteCount: number;
+}
+
 /**
  * A serial scale (Mettler Toledo 8217, NCI SCP-01, …) as a logical device
  * (UnifiedPOS Scale): open → claim (the transport's exclusive lock) → enable on
@@ -56,7 +64,9 @@ type RequestKind = 'weight' | 'zero' | 'status';
  * - no reply within the timeout → `timeout`; after consecutive ones the status
  *   becomes fault `notResponding`, and the next answer makes it `ready` again;
  * - RAM/ROM/EEPROM/calibration errors → fault `scaleError`;
- * - the line going away (or a write failing) → `lost`, reopened with backoff.
+ * - the line going away (or a write failing) → `lost`, reopened with backoff;
+ * - bytes that answer nothing (line noise, half a reply) → `onGarbage`, for the
+ *   assistant to see a noisy cable; logged at a rate the log can take.
  */
 export class SerialScaleService implements ScaleOperations {
   readonly #transport: SerialTransport;
@@ -67,7 +77,12 @@ export class SerialScaleService implements ScaleOperations {
   readonly #replyTimeoutMs: number;
   readonly #timeoutsBeforeNotResponding: number;
   readonly #idleCheckMs: number;
+  readonly #onGarbage = new Emitter<ScaleGarbage>();
+  readonly #garbageLog: LogLimiter;
+  readonly #replyLog: LogLimiter;
   readonly onStatus: Event<DeviceStatus>;
+  /** Each run of bytes from the scale that was discarded (never an answer to a request). */
+  readonly onGarbage: Event<ScaleGarbage> = this.#onGarbage.event;
 
   #requestChain: Promise<unknown> = Promise.resolve();
   /** Settles the request waiting for a reply; only one is ever outstanding. */
@@ -81,6 +96,8 @@ export class SerialScaleService implements ScaleOperations {
     this.#protocol = protocol;
     this.#decoder = protocol.createDecoder();
     this.#log = log.child({ device: 'scale', protocol: protocol.name, path: transport.path });
+    this.#garbageLog = new LogLimiter(this.#log);
+    this.#replyLog = new LogLimiter(this.#log);
     this.#replyTimeoutMs = positive('replyTimeoutMs', options.replyTimeoutMs ?? protocol.replyTimeoutMs);
     this.#timeoutsBeforeNotResponding = options.timeoutsBeforeNotResponding ?? defaultTimeoutsBeforeNotResponding;
     if (!(Number.isInteger(this.#timeoutsBeforeNotResponding) && this.#timeoutsBeforeNotResponding >= 1)) {
@@ -120,8 +137,10 @@ export class SerialScaleService implements ScaleOperations {
     return this.#connection.start();
   }
 
-  stop(): Promise<void> {
-    return this.#connection.stop();
+  async stop(): Promise<void> {
+    await this.#connection.stop();
+    this.#garbageLog.flush();
+    this.#replyLog.flush();
   }
 
   /** One reading from the scale now (the weight command; waits for requests already queued). */
@@ -191,7 +210,7 @@ export class SerialScaleService implements ScaleOperations {
     if (!this.#connection.started || !this.#transport.isOpen || status.kind === 'lost' || status.kind === 'closed') return { kind: 'notOpen' };
     const line = this.#connection.generation;
     // Half a reply or noise left from an earlier request must not be glued to this one's answer.
-    this.#logNoise(this.#decoder.flush());
+    this.#discard(this.#decoder.flush());
     let settle: (outcome: RequestOutcome) => void = () => undefined;
     const reply = new Promise<RequestOutcome>((resolve) => (settle = resolve));
     this.#pending = settle;
@@ -222,7 +241,7 @@ export class SerialScaleService implements ScaleOperations {
     if (outcome.kind === 'notOpen') return;
     if (outcome.kind === 'timeout') {
       // Whatever came so far is not an answer; a late reply would otherwise pass for the next one's.
-      this.#logNoise(this.#decoder.flush());
+      this.#discard(this.#decoder.flush());
       this.#consecutiveTimeouts++;
       // No answer yet since the port opened: nothing says a scale is there at all.
       const first = this.#connection.status.kind === 'connecting';
@@ -242,7 +261,7 @@ export class SerialScaleService implements ScaleOperations {
       return;
     }
     // The scale answers, if not sensibly: it is there. A hardware fault stays until a clean status says otherwise.
-    this.#log.warn({ request: what, answer: answer.kind, detail: answer.kind === 'badReply' ? answer.detail : undefined }, 'scale gave no usable answer');
+    this.#replyLog.report({ request: what, answer: answer.kind, detail: answer.kind === 'badReply' ? answer.detail : undefined }, 'scale gave no usable answer');
     if (this.#connection.status.kind === 'connecting' || hasFault(this.#connection.status, 'notResponding')) {
       this.#connection.setStatus({ kind: 'ready', warnings: [] });
     }
@@ -257,7 +276,7 @@ export class SerialScaleService implements ScaleOperations {
   #onBytes(bytes: Uint8Array): void {
     for (const answer of this.#decoder.push(bytes)) {
       if (answer.kind === 'noise') {
-        this.#logNoise([answer]);
+        this.#discard([answer]);
         continue;
       }
       if (this.#pending) {
@@ -272,10 +291,12 @@ export class SerialScaleService implements ScaleOperations {
     }
   }
 
-  #logNoise(answers: readonly ScaleAnswer[]): void {
+  /** Noise, and replies nobody asked for any more (flushed before a request or after a timeout). */
+  #discard(answers: readonly ScaleAnswer[]): void {
     for (const answer of answers) {
       if (answer.kind === 'noise' || answer.kind === 'badReply') {
-        this.#log.warn({ detail: answer.detail, byteCount: answer.bytes.length, hex: hexPreview(answer.bytes) }, 'unexpected bytes from the scale');
+        this.#garbageLog.report({ detail: answer.detail, byteCount: answer.bytes.length, hex: hexPreview(answer.bytes) }, 'unexpected bytes from the scale');
+        fireSafely(this.#onGarbage, { reason: answer.detail, byteCount: answer.bytes.length }, this.#log, 'scale garbage');
       }
     }
   }

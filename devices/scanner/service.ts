@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log';
 import { DeviceConnection } from '../deviceConnection';
 import { TimedFrameReader } from '../timedFrames';
 import { fireSafely } from '../deviceEvents';
+import { LogLimiter } from '../logLimiter';
 import type { BackoffOptions } from '../serial/reconnect';
 import type { SerialTransport } from '../serial/transport';
 import { hasAimIdentifier, ScannerFrameDecoder, type GarbageReason, type ScannerFraming, type ScannerFrame } from './codec';
@@ -41,6 +42,8 @@ export class SerialScannerService {
   readonly #connection: DeviceConnection;
   readonly #decoder: ScannerFrameDecoder;
   readonly #log: Logger;
+  /** A flooded line sends hundreds of unusable frames a second: the first is logged, then a summary every few seconds. */
+  readonly #garbageLog: LogLimiter;
   readonly #reader: TimedFrameReader<ScannerFrame>;
 
   readonly #onScan = new Emitter<ScanEvent>();
@@ -53,6 +56,7 @@ export class SerialScannerService {
   constructor(transport: SerialTransport, framing: ScannerFraming, log: Logger, options: SerialScannerServiceOptions = {}) {
     this.#decoder = new ScannerFrameDecoder(framing);
     this.#log = log.child({ device: 'scanner', path: transport.path });
+    this.#garbageLog = new LogLimiter(this.#log);
     this.#reader = new TimedFrameReader(this.#decoder, {
       staleAfterMs: this.#decoder.framing.interByteTimeoutMs,
       pending: () => this.#decoder.hasPendingBytes,
@@ -98,7 +102,7 @@ export class SerialScannerService {
       this.#fire(this.#onScan, { data: frame.data, firstByteAt, receivedAt });
       return;
     }
-    this.#log.warn({ reason: frame.reason, byteCount: frame.bytes.length, hex: hexPreview(frame.bytes) }, 'scanner sent an unusable frame');
+    this.#garbageLog.report({ reason: frame.reason, byteCount: frame.bytes.length, hex: hexPreview(frame.bytes) }, 'scanner sent an unusable frame');
     this.#fire(this.#onGarbage, { reason: frame.reason, byteCount: frame.bytes.length });
   }
 

@@ -6,11 +6,13 @@ import type { ScaleReadFailure, ScaleReading, ScaleWeight } from '../../shared/s
 import { laneLightSignals } from '../../devices/laneLight/codec';
 import type { LaneLightService } from '../../devices/laneLight/service';
 import { ScaleMonitor, type MonitoredScale, type ScaleMonitorOptions } from '../../devices/scale/monitor';
-import type { BaggingScalePort, LaneLightPort, WeighingScalePort } from '../lane/ports';
+import type { BaggingScalePort, DeviceGarbage, LaneLightPort, WeighingScalePort } from '../lane/ports';
 
 /** A scale driver's logical device: lifecycle and status plus `readWeight`/`zero`. */
 export interface ScaleDevice extends MonitoredScale {
   readonly onStatus: Event<DeviceStatus>;
+  /** Bytes that answered nothing (a serial scale's line noise); drivers that cannot tell have none. */
+  readonly onGarbage?: Event<DeviceGarbage>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -27,11 +29,13 @@ export class MonitoredScalePort implements WeighingScalePort, BaggingScalePort {
   readonly onReading: Event<ScaleReading>;
   readonly onSettled: Event<ScaleWeight>;
   readonly onReadFailure: Event<ScaleReadFailure>;
+  readonly onGarbage?: Event<DeviceGarbage>;
 
   constructor(scale: ScaleDevice, options: ScaleMonitorOptions) {
     this.#scale = scale;
     this.#monitor = new ScaleMonitor(scale, options);
     this.onStatus = scale.onStatus;
+    if (scale.onGarbage) this.onGarbage = scale.onGarbage;
     this.onReading = this.#monitor.onReading;
     this.onSettled = this.#monitor.onSettled;
     this.onReadFailure = this.#monitor.onReadFailure;

@@ -17,6 +17,12 @@ export interface DevicePort {
   readonly onStatus: Event<DeviceStatus>;
 }
 
+/** Bytes a device sent that were no valid message (line noise, a half frame, a bad reply), and were discarded. */
+export interface DeviceGarbage {
+  readonly reason: string;
+  readonly byteCount: number;
+}
+
 export interface ScanInput {
   readonly data: string;
   /** Epoch ms (sub-ms precision) of the frame's first byte and its terminator. */
@@ -26,7 +32,7 @@ export interface ScanInput {
 
 export interface ScannerPort extends DevicePort {
   readonly onScan: Event<ScanInput>;
-  readonly onGarbage: Event<{ readonly reason: string; readonly byteCount: number }>;
+  readonly onGarbage: Event<DeviceGarbage>;
   /** Scanners the host can make sound (a Magellan): the "not on file" tone for a scan the lane could not sell. */
   beepNotOnFile?(): Promise<unknown>;
 }
@@ -39,12 +45,16 @@ export interface PrintFailureInfo {
 
 export interface PrinterPort extends DevicePort {
   print(document: ReceiptDocument): Promise<Result<unknown, PrintFailureInfo>>;
+  /** Bytes from the printer that were no status reply (a noisy cable), when the driver can tell. */
+  readonly onGarbage?: Event<DeviceGarbage>;
 }
 
 export interface PaymentTerminalPort extends DevicePort {
   authorize(request: PaymentRequest, signal?: AbortSignal): Promise<PaymentOutcome>;
   cancel(reference: string, by?: 'shopper' | 'lane'): Promise<PaymentOutcome>;
   readonly onPrompt: Event<{ readonly reference: string; readonly prompt: PaymentPrompt }>;
+  /** Lines from the terminal that were skipped as garbage, when the driver can tell. */
+  readonly onGarbage?: Event<DeviceGarbage>;
 }
 
 /** The weighing scale (scanner-scale platter or a separate scale), read continuously while installed. */
@@ -53,12 +63,15 @@ export interface WeighingScalePort extends DevicePort {
   readonly onReading: Event<ScaleReading>;
   /** A reading that could not be had (no answer, a bad reply); the status says when it persists. */
   readonly onReadFailure?: Event<ScaleReadFailure>;
+  /** Bytes from the scale that answered nothing (line noise), when the driver can tell. */
+  readonly onGarbage?: Event<DeviceGarbage>;
 }
 
 /** The bagging-area (security) scale: only settled weights matter to the checkout. */
 export interface BaggingScalePort extends DevicePort {
   readonly onSettled: Event<ScaleWeight>;
   readonly onReadFailure?: Event<ScaleReadFailure>;
+  readonly onGarbage?: Event<DeviceGarbage>;
 }
 
 export interface LaneLightPort extends DevicePort {

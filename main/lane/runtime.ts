@@ -23,8 +23,10 @@ import { DiscardedInputBatcher } from './discardedInput';
 import { auditEntryOfAction, auditEntryOfSecurityEvent, mergeAuditEntries } from './laneAudit';
 import { saleSummaryOf } from './saleSummary';
 import type { SecurityEvent } from './securityEvents';
-import { installedDevices, type LaneDevices, type ScanInput } from './ports';
+import { installedDevices, type DeviceGarbage, type LaneDevices, type ScanInput } from './ports';
 import { epochNow } from '../../devices/timedFrames';
+import { LogLimiter } from '../../devices/logLimiter';
+import type { DeviceRole } from '../../shared/devices';
 
 /** Enough of the recent past for an assistant to see what led to the call. */
 const recentEventsKept = 12;
@@ -62,6 +64,18 @@ export interface RemoteCommandResult {
 export interface ShellRequest {
   readonly kind: 'leaveKiosk';
   readonly by: AssistantRef;
+}
+
+/** What a recent event says in brackets: a scan's outcome, and the device a device event is about (`scanner: 37 unreadable`, `printer: fault`). */
+function recentEventDetail(event: CheckoutEvent): string | undefined {
+  switch (event.type) {
+    case 'device.inputDiscarded':
+      return `${event.role}: ${event.count} unreadable`;
+    case 'device.statusChanged':
+      return `${event.role}: ${event.status.kind}`;
+    default:
+      return (event as { outcome?: { kind?: string } }).outcome?.kind;
+  }
 }
 
 /** Long enough to serve a shopper, short enough that a walked-off assistant does not leave the lane unlocked. */
@@ -117,7 +131,9 @@ export class LaneRuntime {
   #lastAuditSeq = 0;
   #promotions: { readonly revision: string; readonly all: Promotion[] } | undefined;
   #assistantIdleTimer: NodeJS.Timeout | undefined;
-  readonly #discarded = new DiscardedInputBatcher((role, count, reason) => this.#send({ type: 'device.inputDiscarded', role, count, reason }));
+  readonly #discarded = new DiscardedInputBatcher((role, count, reason) => this.#send({ type: 'device.inputDiscarded', role, count, reason, at: Date.now() }));
+  /** One per device: a flooded line logs its first unusable frame and then a summary every few seconds. */
+  readonly #garbageLogs = new Map<DeviceRole, LogLimiter>();
 
   constructor(options: LaneRuntimeOptions) {
     this.#options = options;
@@ -415,6 +431,7 @@ export class LaneRuntime {
   async stop(): Promise<void> {
     for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
     this.#discarded.dispose();
+    for (const log of this.#garbageLogs.values()) log.flush();
     clearTimeout(this.#assistantIdleTimer);
     const { devices } = this.#options;
     await Promise.all(installedDevices(devices).map(([, device]) => device.stop().catch(() => undefined)));
@@ -476,13 +493,13 @@ export class LaneRuntime {
     this.#subscriptions.push(
       devices.scanner.onScan((scan) => this.#onScan(scan)),
       devices.paymentTerminal.onPrompt(({ reference, prompt }) => this.#send({ type: 'paymentTerminal.prompt', reference, prompt })),
-      devices.scanner.onGarbage(({ reason, byteCount }) => {
-        this.#log.warn({ device: 'scanner', reason, byteCount }, 'unreadable bytes from scanner discarded');
-        this.#discarded.report('scanner', reason);
-      }),
+      devices.scanner.onGarbage((garbage) => this.#onGarbage('scanner', garbage)),
     );
+    if (devices.printer.onGarbage) this.#subscriptions.push(devices.printer.onGarbage((garbage) => this.#onGarbage('printer', garbage)));
+    if (devices.paymentTerminal.onGarbage) this.#subscriptions.push(devices.paymentTerminal.onGarbage((garbage) => this.#onGarbage('paymentTerminal', garbage)));
     for (const role of ['scale', 'baggingScale'] as const) {
       const scale = devices[role];
+      if (scale?.onGarbage) this.#subscriptions.push(scale.onGarbage((garbage) => this.#onGarbage(role, garbage)));
       if (!scale?.onReadFailure) continue;
       this.#subscriptions.push(
         scale.onReadFailure((failure) => {
@@ -494,6 +511,17 @@ export class LaneRuntime {
     if (devices.scale) this.#subscriptions.push(devices.scale.onReading((reading) => this.#send({ type: 'scale.reading', reading })));
     if (devices.baggingScale) this.#subscriptions.push(devices.baggingScale.onSettled((weight) => this.#send({ type: 'baggingScale.settled', grams: weight.grams })));
     this.#showLaneLight();
+  }
+
+  /** Unusable bytes from a device: batched into the checkout (the assistant sees a noisy device), logged at a rate the log can take. */
+  #onGarbage(role: DeviceRole, { reason, byteCount }: DeviceGarbage): void {
+    let log = this.#garbageLogs.get(role);
+    if (!log) {
+      log = new LogLimiter(this.#log);
+      this.#garbageLogs.set(role, log);
+    }
+    log.report({ device: role, reason, byteCount }, `unreadable bytes from ${role} discarded`);
+    this.#discarded.report(role, reason);
   }
 
   /** The tower light follows the checkout state; the driver is told only when the indication changes. */
@@ -702,8 +730,8 @@ export class LaneRuntime {
   /** A short memory of what happened at the lane, for a help call; noise (scale readings) left out. */
   #rememberEvent(event: AnyEventObject): void {
     if (event.type === 'scale.reading' || event.type === 'xstate.init') return;
-    const outcome = (event as { outcome?: { kind?: string } }).outcome?.kind;
-    this.#recentEvents.push(`${new Date().toISOString().slice(11, 19)} ${event.type}${outcome ? ` (${outcome})` : ''}`);
+    const detail = recentEventDetail(event as CheckoutEvent);
+    this.#recentEvents.push(`${new Date().toISOString().slice(11, 19)} ${event.type}${detail ? ` (${detail})` : ''}`);
     if (this.#recentEvents.length > recentEventsKept) this.#recentEvents.shift();
   }
 

@@ -2,7 +2,7 @@ import WebSocket, { type RawData } from 'ws';
 import { z } from 'zod';
 import { Emitter, type Disposable } from '../../shared/event';
 import type { Logger } from '../../shared/log';
-import { laneStatusOf } from '../../shared/supervisor/laneStatus';
+import { laneStatusOf, unreadableInputOf } from '../../shared/supervisor/laneStatus';
 import { clockSkewToleranceMs, supervisorProtocolVersion, type CommandBody, type CommandRejection, type LaneToHub } from '../../shared/supervisor/protocol';
 import { decodeLaneSecret, helloProof, verifyCommand, type SeenCommands } from '../supervisor/commandAuth';
 import type { Journal } from './journal';
@@ -59,6 +59,8 @@ export interface SupervisorLinkOptions {
   readonly timing?: Partial<SupervisorLinkTiming> | undefined;
   /** The lane's store link, whose status goes with the lane's (null: the lane has none). */
   readonly store?: StoreStatusSource | null | undefined;
+  /** The lane clock a status is stamped with (epoch ms; tests move it). */
+  readonly clock?: (() => number) | undefined;
 }
 
 /** Above this much unsent data a status waits: only the newest goes once the socket drains. */
@@ -102,6 +104,7 @@ export class SupervisorLink {
   readonly #timing: SupervisorLinkTiming;
   readonly #laneId: string;
   readonly #store: StoreStatusSource | null | undefined;
+  readonly #clock: () => number;
   readonly #onStateChange = new Emitter<SupervisorLinkState>();
   /** Each change of `state` (tests, diagnostics, the demo's status line). */
   readonly onStateChange = this.#onStateChange.event;
@@ -121,6 +124,8 @@ export class SupervisorLink {
   /** Hub clock minus lane clock at the last welcome, clamped: commands are checked against the hub's idea of now. */
   #hubClockOffsetMs = 0;
   #statusPending = false;
+  /** Sends the status again when a device's unreadable input stops being a problem: nothing at the lane changes then. */
+  #expiryTimer: NodeJS.Timeout | undefined;
   #troubleLoggedAt: number | undefined;
   #troubleSuppressed = 0;
   #lastError: string | undefined;
@@ -137,6 +142,7 @@ export class SupervisorLink {
     this.#timing = { ...defaultSupervisorLinkTiming, ...options.timing };
     this.#laneId = options.runtime.lane.laneId;
     this.#store = options.store;
+    this.#clock = options.clock ?? Date.now;
   }
 
   get state(): SupervisorLinkState {
@@ -163,6 +169,7 @@ export class SupervisorLink {
     this.#setState('stopped');
     for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#expiryTimer);
     this.#clearConnectionTimers();
     const socket = this.#socket;
     this.#socket = undefined;
@@ -428,8 +435,17 @@ export class SupervisorLink {
     this.#statusPending = false;
     try {
       const store = this.#store === undefined ? {} : { store: this.#store?.status() ?? null };
-      const status = laneStatusOf(this.#runtime.view, { sentAt: Date.now(), stateSince: this.#runtime.stateSince, recentEvents: this.#runtime.recentEvents, ...store });
+      const view = this.#runtime.view;
+      const sentAt = this.#clock();
+      const status = laneStatusOf(view, { sentAt, stateSince: this.#runtime.stateSince, recentEvents: this.#runtime.recentEvents, ...store });
       this.#send(socket, { type: 'status', status });
+      clearTimeout(this.#expiryTimer);
+      this.#expiryTimer = undefined;
+      const { nextChangeAt } = unreadableInputOf(view.context, sentAt);
+      if (nextChangeAt !== undefined) {
+        this.#expiryTimer = setTimeout(() => this.#sendStatus(), nextChangeAt - sentAt + 1);
+        this.#expiryTimer.unref?.();
+      }
     } catch (error) {
       this.#log.error({ error: String(error) }, 'lane status could not be sent to the supervisor hub');
     }

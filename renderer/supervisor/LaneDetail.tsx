@@ -1,11 +1,11 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { PriceOverrideReason } from '../../shared/checkout/sale';
-import type { DeviceRole, DeviceStatus } from '../../shared/devices';
+import { deviceRoles, type DeviceRole, type DeviceStatus } from '../../shared/devices';
 import { deviceProblemKeys, deviceRoleKey, formatWeight } from '../../shared/i18n';
 import { laneStateKey } from '../../shared/i18n/stationTerms';
 import { localized } from '../../shared/i18n/languages';
 import { laneMessageKeys, type LaneMessageKey } from '../../shared/supervisor/laneMessages';
-import type { LaneLine, LaneStatus } from '../../shared/supervisor/laneStatus';
+import { unreadableInputProblem, type LaneLine, type LaneStatus } from '../../shared/supervisor/laneStatus';
 import type { RemoteAction } from '../../shared/supervisor/remoteActions';
 import type { StationAssistant, TimelineEntry } from '../../shared/supervisor/stationService';
 import { useKioskText } from '../kiosk/i18n';
@@ -254,15 +254,25 @@ function Actions({
   );
 }
 
-function deviceProblems(t: T, devices: LaneStatus['devices']): string[] {
+/** Each device's status, and a device sending unreadable input (which its status does not show: it still works). */
+function deviceProblems(t: T, status: LaneStatus): string[] {
   const problems: string[] = [];
-  for (const [role, status] of Object.entries(devices) as [DeviceRole, DeviceStatus | undefined][]) {
-    if (!status) continue;
-    const keys = deviceProblemKeys(status);
+  for (const [role, device] of Object.entries(status.devices) as [DeviceRole, DeviceStatus | undefined][]) {
+    if (!device) continue;
+    const keys = deviceProblemKeys(device);
     if (keys.length > 0) problems.push(t('outOfService.deviceProblem', { device: t(deviceRoleKey(role)), problem: keys.map((key) => t(key)).join(', ') }));
-    else if (status.kind === 'ready' && status.warnings.includes('paperNearEnd')) problems.push(t('outOfService.deviceProblem', { device: t(deviceRoleKey(role)), problem: t('station.intervention.paperLow') }));
+    else if (device.kind === 'ready' && device.warnings.includes('paperNearEnd')) problems.push(t('outOfService.deviceProblem', { device: t(deviceRoleKey(role)), problem: t('station.intervention.paperLow') }));
+  }
+  const faultDetail = status.interventions.find((intervention) => intervention.kind === 'deviceFault')?.detail ?? '';
+  for (const part of faultDetail.split('; ')) {
+    const role = part.slice(0, part.indexOf(': '));
+    if (part === `${role}: ${unreadableInputProblem}` && isDeviceRole(role)) problems.push(t('outOfService.deviceProblem', { device: t(deviceRoleKey(role)), problem: t('device.unreadableInput') }));
   }
   return problems;
+}
+
+function isDeviceRole(role: string): role is DeviceRole {
+  return (deviceRoles as readonly string[]).includes(role);
 }
 
 /** What an assistant walking over would want to know: devices, a call for help, the message on screen, the last events. */
@@ -275,7 +285,7 @@ function LaneContext({ status }: { status: LaneStatus | null }) {
       </Section>
     );
   }
-  const problems = deviceProblems(t, status.devices);
+  const problems = deviceProblems(t, status);
   const time = (at: number) => new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   return (
     <Section name="context" title={t('station.detail.context')}>

@@ -3,7 +3,7 @@ import { deviceRoles, type DeviceFault, type DeviceRole } from '../../shared/dev
 import { deviceRoleKey, type TranslateFn } from '../../shared/i18n';
 import { languages, type Language } from '../../shared/i18n/languages';
 import { auditActionKey } from '../../shared/i18n/stationTerms';
-import { interventionKinds, type InterventionKind } from '../../shared/supervisor/laneStatus';
+import { interventionKinds, unreadableInputProblem, type InterventionKind } from '../../shared/supervisor/laneStatus';
 import type { CommandRejection } from '../../shared/supervisor/protocol';
 import type { RemoteAction } from '../../shared/supervisor/remoteActions';
 import type { QueuedIntervention } from '../../shared/supervisor/stationService';
@@ -64,7 +64,8 @@ const deviceStates: readonly string[] = ['closed', 'connecting', 'lost'];
 
 /**
  * A lane's device problems as it reports them (`printer: coverOpen, paperEnd; scanner: lost`,
- * see shared/supervisor/laneStatus.ts) in words; anything this build does not know stays as sent.
+ * `scanner: unreadable input`, see shared/supervisor/laneStatus.ts) in words; anything this
+ * build does not know stays as sent.
  */
 export function deviceDetail(t: TranslateFn, detail: string): string {
   return detail
@@ -75,6 +76,7 @@ export function deviceDetail(t: TranslateFn, detail: string): string {
       const words = problems.split(', ').map((problem) => {
         if (deviceFaults.includes(problem)) return t(`device.fault.${problem as DeviceFault}`);
         if (deviceStates.includes(problem)) return t(`device.status.${problem as 'closed' | 'connecting' | 'lost'}`);
+        if (problem === unreadableInputProblem) return t('device.unreadableInput');
         return problem;
       });
       return t('outOfService.deviceProblem', { device: t(deviceRoleKey(role as DeviceRole)), problem: words.join(', ') });

@@ -81,6 +81,22 @@ export type ReceiptState =
   | { readonly status: 'notWanted' }
   | { readonly status: 'failed'; readonly reason: string };
 
+/**
+ * A device's discarded input. `recentCount` adds up the messages of one run of noise: it starts
+ * again when the previous report (`lastAt`) is more than `discardedInputWindowMs` older.
+ * `lastAt` and `recentCount` are absent from snapshots and events of lanes from before them.
+ */
+export interface DiscardedInput {
+  readonly count: number;
+  readonly lastReason: string;
+  /** Epoch ms (lane clock) of the last report. */
+  readonly lastAt?: number | undefined;
+  readonly recentCount?: number | undefined;
+}
+
+/** Reports further apart than this start a new run of noise; a run this recent is still shown at the station. */
+export const discardedInputWindowMs = 10_000;
+
 export interface CheckoutContext {
   readonly lane: LaneInfo;
   /** The number of the last sale this lane started; the next sale gets one more. */
@@ -106,7 +122,7 @@ export interface CheckoutContext {
    * Unusable input discarded per device since the lane started (line noise, half frames, bad
    * replies): nothing for the shopper, but a noisy cable shows here for the assistant.
    */
-  readonly discardedInput?: Readonly<Partial<Record<DeviceRole, { readonly count: number; readonly lastReason: string }>>>;
+  readonly discardedInput?: Readonly<Partial<Record<DeviceRole, DiscardedInput>>>;
   /** An assistant has been called and not yet come (or the shopper cancelled the call). */
   readonly help?: HelpRequest | null;
   /** The bagging area during a sale, when the lane has a working bagging scale (see baggingArea.ts). */

@@ -112,8 +112,9 @@ export type DeviceEvent =
   /**
    * A device sent bytes that were not a valid message (line noise, a half frame, a bad reply)
    * and they were discarded. Batched by the runtime: `count` messages since the last such event.
+   * `at` (epoch ms, lane clock) is set by the runtime; journals from before it have none.
    */
-  | { readonly type: 'device.inputDiscarded'; readonly role: DeviceRole; readonly count: number; readonly reason: string }
+  | { readonly type: 'device.inputDiscarded'; readonly role: DeviceRole; readonly count: number; readonly reason: string; readonly at?: number | undefined }
   /** The weighing scale's reading changed (sent on change only, never polled into the journal). */
   | { readonly type: 'scale.reading'; readonly reading: ScaleReading }
   /** The bagging (security) scale settled at a new weight. */

@@ -9,7 +9,7 @@ import { checkBaggedBeforePayment, expectBagging, settleBagging, startBaggingAre
 import { baggingScaleWorks, expectPiecesBagged, expectPiecesRemoved } from './basketChanges';
 import * as assistance from './assistance';
 import { amountDueMinor, couponProblem, saleTotal, withPromotions } from './pricing';
-import type { CheckoutContext, CheckoutInput, Notice, PaymentAttempt, PrintRequest, PrintResult, ReceiptState, Weighing } from './context';
+import { discardedInputWindowMs, type CheckoutContext, type CheckoutInput, type Notice, type PaymentAttempt, type PrintRequest, type PrintResult, type ReceiptState, type Weighing } from './context';
 
 // The data model lives in context.ts; importers of the statechart get its types from here too.
 export type { CheckoutContext, CheckoutInput, LaneInfo, Notice, PaymentAttempt, PrintRequest, PrintResult, ReceiptState, Weighing } from './context';
@@ -210,8 +210,13 @@ export const checkoutMachine = setup({
     recordDiscardedInput: assign({
       discardedInput: ({ context, event }) => {
         if (event.type !== 'device.inputDiscarded') return context.discardedInput;
-        const before = context.discardedInput?.[event.role]?.count ?? 0;
-        return { ...context.discardedInput, [event.role]: { count: before + event.count, lastReason: event.reason } };
+        const before = context.discardedInput?.[event.role];
+        const count = (before?.count ?? 0) + event.count;
+        // An event journaled before `at` existed says nothing about when: the run is left as it was.
+        if (event.at === undefined) return { ...context.discardedInput, [event.role]: { ...before, count, lastReason: event.reason } };
+        const sameRun = before?.lastAt !== undefined && event.at - before.lastAt <= discardedInputWindowMs;
+        const recentCount = (sameRun ? (before.recentCount ?? 0) : 0) + event.count;
+        return { ...context.discardedInput, [event.role]: { count, lastReason: event.reason, lastAt: event.at, recentCount } };
       },
     }),
     setHighContrast: assign({ highContrast: ({ context, event }) => (event.type === 'ui.setHighContrast' ? event.on : (context.highContrast ?? false)) }),

@@ -1,6 +1,7 @@
 import type { LaneView } from '../bridge/laneView';
 import { laneLightFor, type LaneLightIndication } from '../checkout/laneLight';
 import { ageCheckPending, requiredAge, type AssistantRef } from '../checkout/sale';
+import { discardedInputWindowMs, type CheckoutContext, type DiscardedInput } from '../checkout/context';
 import type { HelpRequest } from '../checkout/events';
 import type { DeviceRole, DeviceStatus } from '../devices';
 import type { LocalizedText } from '../i18n/languages';
@@ -110,6 +111,48 @@ export interface LaneStatus {
 /** Longest basket a status carries line by line; a bigger one is summarised by its totals. */
 export const maxStatusLines = 200;
 
+/**
+ * The device problem of a device sending unusable input, as in `scanner: unreadable input`: a
+ * noisy cable or a failing device, which the device's own status does not show (it still works).
+ */
+export const unreadableInputProblem = 'unreadable input';
+/** Discarded messages in one run of noise before it is a problem for an assistant: one or two are a glitch. */
+export const unreadableInputThreshold = 3;
+
+/**
+ * The devices that sent unusable input recently enough (a run of at least
+ * `unreadableInputThreshold` messages, the last within `discardedInputWindowMs` of `now`), and
+ * when the first of them stops being a problem — the lane sends its status again then, as
+ * nothing else changes at the lane when the noise has stopped.
+ */
+export function unreadableInputOf(context: Pick<CheckoutContext, 'discardedInput'>, now: number): { readonly roles: DeviceRole[]; readonly nextChangeAt: number | undefined } {
+  const roles: DeviceRole[] = [];
+  let nextChangeAt: number | undefined;
+  for (const [role, discarded] of Object.entries(context.discardedInput ?? {}) as [DeviceRole, DiscardedInput | undefined][]) {
+    if (discarded?.lastAt === undefined || (discarded.recentCount ?? 0) < unreadableInputThreshold) continue;
+    const ends = discarded.lastAt + discardedInputWindowMs;
+    if (ends < now) continue;
+    roles.push(role);
+    nextChangeAt = Math.min(nextChangeAt ?? ends, ends);
+  }
+  return { roles, nextChangeAt };
+}
+
+/** `interventions` with the unreadable-input problems in the device-fault intervention (added in its place when there is none). */
+function withUnreadableInput(interventions: Intervention[], roles: readonly DeviceRole[]): Intervention[] {
+  if (roles.length === 0) return interventions;
+  const problems = roles.map((role) => `${role}: ${unreadableInputProblem}`);
+  const index = interventions.findIndex((intervention) => intervention.kind === 'deviceFault');
+  if (index >= 0) {
+    const existing = interventions[index]!;
+    return interventions.with(index, { ...existing, detail: [existing.detail, ...problems].filter(Boolean).join('; ') });
+  }
+  const order = (kind: InterventionKind) => interventionKinds.indexOf(kind);
+  const at = interventions.findIndex((intervention) => order(intervention.kind) > order('deviceFault'));
+  const added: Intervention = { kind: 'deviceFault', detail: problems.join('; ') };
+  return at < 0 ? [...interventions, added] : interventions.toSpliced(at, 0, added);
+}
+
 function deviceProblems(devices: LaneView['context']['devices']): { faults: string[]; paperOut: boolean; paperLow: boolean } {
   const faults: string[] = [];
   let paperOut = false;
@@ -160,7 +203,7 @@ export function laneStatusOf(
 ): LaneStatus {
   const { context } = view;
   const store = extra.store ?? null;
-  const interventions = interventionsOf(view);
+  const interventions = withUnreadableInput(interventionsOf(view), unreadableInputOf(context, extra.sentAt).roles);
   // Nothing for the shopper: the lane sells on. Store IT must restore the link before the disk fills.
   if (store?.alert) interventions.push({ kind: 'storeBacklog', detail: String(store.backlog) });
   const sale = context.sale;

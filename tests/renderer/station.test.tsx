@@ -348,6 +348,17 @@ describe('lane detail', () => {
     return shown;
   }
 
+  it('shows a device sending unreadable input among the lane’s device problems', async () => {
+    const status = { interventions: [{ kind: 'deviceFault' as const, detail: 'printer: coverOpen; scanner: unreadable input' }], devices: { scanner: { kind: 'ready' as const, warnings: [] }, printer: { kind: 'fault' as const, faults: ['coverOpen' as const] } } };
+    const { hub } = await showStation({ assistant: anna, lanes: [laneTile('L01', {}, status)] });
+    hub.service.laneDetail.mockResolvedValueOnce({ tile: laneTile('L01', {}, status), timeline: [] });
+    tap('lane-tile-L01');
+    await settle();
+    const context = byTestId('detail-context').textContent;
+    expect(context).toContain('Receipt printer: cover open');
+    expect(context).toContain('Scanner: sends data that cannot be read');
+  });
+
   it('shows the live basket, the lane context and its timeline, newest first', async () => {
     const { hub } = await showStation({ assistant: anna, lanes: [laneTile('L01', {}, { devices: { printer: { kind: 'fault', faults: ['paperEnd'] } }, message: { key: 'assistantComing', from: 'Anna', at: hubT0 } })] });
     hub.service.laneDetail.mockResolvedValueOnce({

@@ -58,6 +58,8 @@ describe('intervention details', () => {
     expect(deviceDetail(t, 'printer: coverOpen, paperEnd; scanner: lost')).toBe('Receipt printer: cover open, out of paper; Scanner: not connected');
     expect(deviceDetail(t, 'fridge: warm; scale: melted')).toBe('fridge: warm; Scale: melted');
     expect(deviceDetail(createTranslator('lv').t, 'printer: paperEnd')).toContain('beidzies papīrs');
+    expect(deviceDetail(t, 'printer: coverOpen; scanner: unreadable input')).toBe('Receipt printer: cover open; Scanner: sends data that cannot be read');
+    expect(deviceDetail(createTranslator('ru').t, 'paymentTerminal: unreadable input')).toContain('не удаётся прочитать');
   });
 
   it('names the item and age, the bagging problem, or the device', () => {

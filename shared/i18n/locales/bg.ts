@@ -183,6 +183,7 @@ export const bg: Catalog<'bg'> = {
   'device.fault.unrecoverableError': 'нужен е ремонт',
   'device.fault.notResponding': 'не отговаря',
   'device.fault.scaleError': 'нуждае се от сервиз',
+  'device.unreadableInput': 'изпраща данни, които не могат да се прочетат',
 
   'receiptDoc.lane': 'Каса {{laneId}}',
   'receiptDoc.sale': 'Бележка № {{number}}',

@@ -238,6 +238,7 @@ export const en = {
   'device.fault.unrecoverableError': 'needs repair',
   'device.fault.notResponding': 'not responding',
   'device.fault.scaleError': 'needs service',
+  'device.unreadableInput': 'sends data that cannot be read',
 
   'receiptDoc.lane': 'Checkout {{laneId}}',
   'receiptDoc.sale': 'Sale no. {{number}}',

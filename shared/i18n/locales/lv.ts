@@ -184,6 +184,7 @@ export const lv: Catalog<'lv'> = {
   'device.fault.unrecoverableError': 'vajadzīgs remonts',
   'device.fault.notResponding': 'neatbild',
   'device.fault.scaleError': 'vajag apkopi',
+  'device.unreadableInput': 'sūta datus, kurus nevar nolasīt',
 
   'receiptDoc.lane': 'Kase {{laneId}}',
   'receiptDoc.sale': 'Čeks Nr. {{number}}',

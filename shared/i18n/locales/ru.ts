@@ -185,6 +185,7 @@ export const ru: Catalog<'ru'> = {
   'device.fault.unrecoverableError': 'нужен ремонт',
   'device.fault.notResponding': 'не отвечает',
   'device.fault.scaleError': 'нужен сервис',
+  'device.unreadableInput': 'присылает данные, которые не удаётся прочитать',
 
   'receiptDoc.lane': 'Касса {{laneId}}',
   'receiptDoc.sale': 'Чек № {{number}}',

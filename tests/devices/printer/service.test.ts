@@ -83,17 +83,52 @@ describe('EscPosPrinterService (fake transport)', () => {
     await service.stop();
   });
 
-  it('takes Automatic Status Back blocks as status and logs garbage without losing the next reply', async () => {
+  it('shows what an Automatic Status Back block says once a status round agrees; reports and logs garbage without losing the next reply', async () => {
     const state = { current: healthyPrinterStatus };
     const transport = fakePrinter(state);
     const log = memoryLogger();
     const service = new EscPosPrinterService(transport, log, options);
+    const garbage = record(service.onGarbage);
     await service.start();
-    transport.receive(encodeAsb({ ...healthyPrinterStatus, online: false, coverOpen: true }));
+    const queries = () => transport.written.filter((data) => data[0] === 0x10).length;
+
+    // The cover really opened: the printer answers the round the same.
+    state.current = { ...healthyPrinterStatus, online: false, coverOpen: true };
+    transport.receive(encodeAsb(state.current));
+    await waitFor(() => service.status.kind === 'fault', 'coverOpen confirmed');
     expect(service.status).toEqual({ kind: 'fault', faults: ['coverOpen'] });
+    state.current = healthyPrinterStatus;
+    transport.receive(encodeAsb(state.current));
+    await waitForStatus(service, 'ready');
+
+    // Line noise that looks like a block saying paper end: the round says otherwise, and nothing is shown.
+    const before = queries();
+    transport.receive(encodeAsb({ ...healthyPrinterStatus, online: false, paperEnd: true, paperNearEnd: true }));
+    await waitFor(() => queries() > before, 'a round to confirm the block');
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+
     transport.receive(Uint8Array.of(0x00, 0xff));
+    expect(garbage).toEqual([{ reason: 'notAReply', byteCount: 2 }]);
     expect(log.entries.some((entry) => entry.level === 'warn' && entry.message.includes('unexpected bytes'))).toBe(true);
     await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+    await service.stop();
+  });
+
+  it('a status round on a noisy line changes nothing, however its replies read', async () => {
+    const state = { current: healthyPrinterStatus };
+    const transport = fakePrinter(state);
+    const service = new EscPosPrinterService(transport, silentLogger, options);
+    await service.start();
+    // Every query is answered by noise first (a byte that is no reply, one that reads "cover open"), then the real reply.
+    const answer = transport.onWrite;
+    transport.onWrite = (data) => {
+      if (data[0] === 0x10) transport.receive(Uint8Array.of(0xff, encodeRealtimeStatusReply(data[2] as 1 | 2 | 3 | 4, { ...healthyPrinterStatus, online: false, coverOpen: true })));
+      answer?.(data);
+    };
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'ready', warnings: [] });
+    transport.onWrite = answer;
+    state.current = { ...healthyPrinterStatus, online: false, coverOpen: true };
+    await expect(service.refreshStatus()).resolves.toEqual({ kind: 'fault', faults: ['coverOpen'] });
     await service.stop();
   });
 
@@ -440,7 +475,7 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
     await waitForStatus(service, 'ready');
   });
 
-  it('enables ASB and sees cover open, cutter error, offline, paper near end and paper end at once, without a status query', async () => {
+  it('enables ASB and sees cover open, cutter error, offline, paper near end and paper end at once, each confirmed by a status round', async () => {
     const { simulator, service } = await rig();
     expect(simulator.asbSelection).toBe(0x0e);
     const requests = record(simulator.onStatusRequest);
@@ -465,7 +500,8 @@ describe('EscPosPrinterService over a socat pseudo-terminal pair', () => {
     await fault('paperEnd');
     simulator.setPaper('ok');
     await ready('');
-    expect(requests).toEqual([]);
+    // Nothing was polled (polling is off here): every query was a round confirming what an ASB block said, one or more per change.
+    expect(requests.length).toBeGreaterThanOrEqual(10);
   });
 
   it('paper running out mid-receipt is a failure during the job; after a refill, reported by ASB, the reprint is complete', async () => {

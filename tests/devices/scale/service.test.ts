@@ -181,13 +181,31 @@ describe('SerialScaleService (in memory)', () => {
     await service.stop();
   });
 
-  it('noise before a reply is logged, not taken as the answer', async () => {
+  it('noise before a reply is reported and logged, not taken as the answer', async () => {
     const { service, simulator, log } = await memoryRig('scp01');
+    const garbage = record(service.onGarbage);
     await service.start();
     simulator.setLoad(50);
     simulator.replaceNextReply(bytes('zz\n00.050KG\r\n00\r\x03'));
     expect(await service.readWeight()).toMatchObject({ ok: true, value: { kind: 'stable', weight: { grams: 50 } } });
+    expect(garbage).toEqual([{ reason: 'unframed', byteCount: 2 }]);
     expect(log.entries.some((entry) => entry.message === 'unexpected bytes from the scale' && entry.fields['detail'] === 'unframed')).toBe(true);
+    await service.stop();
+  });
+
+  it('a flood of noise is reported piece by piece but logged once, then as a summary', async () => {
+    vi.useFakeTimers();
+    const { service, simulator, host, log } = await memoryRig('mettler8217');
+    const garbage = record(service.onGarbage);
+    await service.start();
+    // Unframed noise is reported 64 bytes at a time.
+    for (let i = 0; i < 20; i++) host.receive(bytes('z'.repeat(64)));
+    expect(garbage.length).toBeGreaterThanOrEqual(19);
+    const logged = () => log.entries.filter((entry) => entry.message.startsWith('unexpected bytes from the scale'));
+    expect(logged()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(logged().map((entry) => entry.fields['repeated'])).toEqual([undefined, garbage.length - 1]);
+    simulator.setLoad(5);
     await service.stop();
   });
 

@@ -68,6 +68,12 @@ export class FakePrinter extends FakeDevice implements PrinterPort {
   readonly documents: ReceiptDocument[] = [];
   /** While set, every print fails with this. */
   failure: PrintFailureInfo | undefined;
+  readonly #onGarbage = new Emitter<{ readonly reason: string; readonly byteCount: number }>();
+  readonly onGarbage = this.#onGarbage.event;
+
+  emitGarbage(reason: string, byteCount: number): void {
+    this.#onGarbage.fire({ reason, byteCount });
+  }
 
   async print(document: ReceiptDocument): Promise<Result<unknown, PrintFailureInfo>> {
     if (this.failure) return err(this.failure);
@@ -84,6 +90,12 @@ export class FakePrinter extends FakeDevice implements PrinterPort {
 export class FakePaymentTerminal extends FakeDevice implements PaymentTerminalPort {
   readonly #onPrompt = new Emitter<{ readonly reference: string; readonly prompt: PaymentPrompt }>();
   readonly onPrompt = this.#onPrompt.event;
+  readonly #onGarbage = new Emitter<{ readonly reason: string; readonly byteCount: number }>();
+  readonly onGarbage = this.#onGarbage.event;
+
+  emitGarbage(reason: string, byteCount: number): void {
+    this.#onGarbage.fire({ reason, byteCount });
+  }
   readonly requests: PaymentRequest[] = [];
   readonly cancels: { reference: string; by: 'shopper' | 'lane' | undefined }[] = [];
   readonly #waiting = new Map<string, { request: PaymentRequest; settle: (outcome: PaymentOutcome) => void }[]>();

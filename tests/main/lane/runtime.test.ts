@@ -202,13 +202,38 @@ describe('LaneRuntime', () => {
         const state = lane.runtime.view.state;
         const published = lane.views.length;
         for (let i = 0; i < 50; i++) lane.devices.scanner.emitGarbage(i === 49 ? 'nonPrintable' : 'overflow', 4096);
-        expect(lane.log.find('warn', 'unreadable bytes from scanner discarded')).toHaveLength(50);
+        // The first frame at once; the rest of the flood in one summary line when the log's window ends.
+        expect(lane.log.find('warn', 'unreadable bytes from scanner discarded')).toHaveLength(1);
         expect(lane.views).toHaveLength(published);
+        const before = Date.now();
         await vi.advanceTimersByTimeAsync(1_000);
         // One view for fifty frames of noise: the flood costs one journal commit.
         expect(lane.views).toHaveLength(published + 1);
         expect(lane.runtime.view.state).toBe(state);
-        expect(lane.runtime.view.context.discardedInput).toEqual({ scanner: { count: 50, lastReason: 'nonPrintable' } });
+        expect(lane.runtime.view.context.discardedInput).toEqual({ scanner: { count: 50, lastReason: 'nonPrintable', lastAt: expect.any(Number), recentCount: 50 } });
+        expect(lane.runtime.view.context.discardedInput?.scanner?.lastAt).toBeGreaterThanOrEqual(before);
+        // The recent events name the device and how much it sent.
+        expect(lane.runtime.recentEvents.at(-1)).toMatch(/^\d\d:\d\d:\d\d device\.inputDiscarded \(scanner: 50 unreadable\)$/);
+        await vi.advanceTimersByTimeAsync(10_000);
+        const summary = lane.log.records.filter((entry) => entry.level === 'warn' && entry.message.startsWith('unreadable bytes from scanner discarded'));
+        expect(summary.map((entry) => entry.fields['repeated'])).toEqual([undefined, 49]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('reports garbage from the printer and the card terminal as discarded input of each, and names devices in the recent events', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const lane = await startLane();
+        lane.devices.printer.emitGarbage('notAReply', 7);
+        lane.devices.paymentTerminal.emitGarbage('notJson', 40);
+        lane.devices.paymentTerminal.emitGarbage('lineTooLong', 16_384);
+        await vi.advanceTimersByTimeAsync(1_000);
+        expect(lane.runtime.view.context.discardedInput).toMatchObject({ printer: { count: 1, lastReason: 'notAReply' }, paymentTerminal: { count: 2, recentCount: 2, lastReason: 'lineTooLong' } });
+        lane.devices.printer.setStatus({ kind: 'fault', faults: ['paperEnd'] });
+        const recent = lane.runtime.recentEvents.map((entry) => entry.slice(9));
+        expect(recent).toEqual(expect.arrayContaining(['device.inputDiscarded (printer: 1 unreadable)', 'device.inputDiscarded (paymentTerminal: 2 unreadable)', 'device.statusChanged (printer: fault)']));
       } finally {
         vi.useRealTimers();
       }

@@ -88,6 +88,27 @@ describe('the supervisor link', () => {
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
   });
 
+  it('shows a device that sent unreadable input as a device problem, and sends the status again once that has passed', async () => {
+    const hub = await startHub();
+    const lane = await harness.startLane();
+    let clockAheadMs = 0;
+    const link = new SupervisorLink({ runtime: lane.runtime, commands: lane.journal, url: hub.url, laneSecret, log: lane.log, timing, clock: () => Date.now() + clockAheadMs });
+    link.start();
+    cleanups.push(() => link.stop());
+    await online(link);
+    for (let i = 0; i < 5; i++) lane.devices.scanner.emitGarbage('nonPrintable', 64);
+    const problem = { kind: 'deviceFault', detail: 'scanner: unreadable input' };
+    // The runtime batches garbage into one event a second.
+    await vi.waitFor(() => expect(hub.latestStatus?.interventions).toContainEqual(problem), { timeout: 3_000 });
+    // Nearly ten seconds on at the lane: still a problem when the next change sends the status.
+    clockAheadMs = 9_800;
+    await send(lane, { type: 'ui.setLanguage', language: 'lv' });
+    await vi.waitFor(() => expect(hub.latestStatus?.language).toBe('lv'));
+    expect(hub.latestStatus?.interventions).toContainEqual(problem);
+    // Nothing changes at the lane after that, yet the station hears that the problem has passed.
+    await vi.waitFor(() => expect(hub.latestStatus?.interventions).toEqual([]), { timeout: 3_000 });
+  });
+
   it('carries out a supervisor’s age approval from the station, recorded in the sale as given via the station and by whom', async () => {
     const { lane, hub } = await connected();
     lane.devices.scanner.emitScan(showcase.vodka);

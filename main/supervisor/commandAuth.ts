@@ -96,7 +96,11 @@ export function verifyCommand(key: Buffer, message: { payload: string; mac: stri
     return { ok: false, rejection: 'malformed' };
   }
   const result = commandBodySchema.safeParse(parsed);
-  if (!result.success) return { ok: false, rejection: 'malformed', id: (parsed as { id?: unknown })?.id?.toString().slice(0, 32) };
+  if (!result.success) {
+    // Only an id that is text or a number is echoed: `{"id":{"toString":1}}` must not throw here.
+    const claimed = (parsed as { id?: unknown } | null)?.id;
+    return { ok: false, rejection: 'malformed', id: typeof claimed === 'string' || typeof claimed === 'number' ? String(claimed).slice(0, 32) : undefined };
+  }
   const body = result.data as CommandBody;
   if (body.laneId !== expect.laneId) return { ok: false, rejection: 'wrongLane', id: body.id, body };
   if (body.expiresAt <= expect.now || body.expiresAt - body.issuedAt > commandLifetimeMs) return { ok: false, rejection: 'expired', id: body.id, body };

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { build } from 'esbuild';
 import { ensureDemoAssistants } from '../../main/assistants/demoAssistants';
 import { CatalogStore } from '../../main/catalog/catalogStore';
@@ -27,6 +27,7 @@ import {
 import { thisMachine, type Machine } from '../../bench/machine';
 import { createCrashDevices, openCrashLane } from './crashLaneKit';
 import type { CrashLaneConfig, FromCrashLane } from './crashProtocol';
+import { positiveInteger, nonNegativeInteger } from './cliOptions';
 
 /**
  * `npm run proof:crash`: kill -9 at random points. A lane process (crashLane.ts) sells on its
@@ -67,7 +68,6 @@ export interface CrashProofOptions {
   readonly keepFiles?: boolean;
   readonly onProgress?: (line: string) => void;
 }
-
 
 export interface CrashTrialFailure {
   readonly lane: number;
@@ -137,7 +137,6 @@ export function phaseOf(state: string): string {
   if (state.startsWith('receipt.')) return 'thank-you';
   return 'staff';
 }
-
 
 /**
  * The lane process as one ES module (tsx would compile it on every start, 1–2 s). Only
@@ -545,18 +544,6 @@ export function summaryOf(report: CrashProofReport): string {
   for (const failure of report.failures) lines.push(`  ✗ lane ${failure.lane} trial ${failure.trial} (process seed ${failure.processSeed}, killed in ${failure.killedIn} after ${failure.killedAfterMs} ms): ${failure.diffs.join(' | ')}`);
   if (report.workDir) lines.push(`  files kept in ${report.workDir}`);
   return `${lines.join('\n')}\n`;
-}
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('a positive integer');
-  return number;
-}
-
-function nonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError('an integer, 0 or more');
-  return number;
 }
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { Journal } from '../../main/lane/journal';
 import { createLogger } from '../../main/log/logger';
 import { inState } from '../../shared/bridge/laneView';
@@ -28,6 +28,7 @@ import {
 } from './devicesFaults';
 import { scaleChoices, startDevicesRig, startProofStore, type DevicesRig, type ProofDevice, type ProofStore, type ScaleChoice, type StationObserver } from './devicesRig';
 import { Shopper } from './devicesShopper';
+import { positiveInteger } from './cliOptions';
 
 /**
  * `npm run proof:devices`: devices unplugged, replugged, flooded with garbage and hung half-way
@@ -624,12 +625,6 @@ export function summaryOf(report: DevicesProofReport): string {
   if (report.failures.length > shown.length) lines.push(`  … and ${report.failures.length - shown.length} more (see "failures" in the JSON)`);
   if (report.workDir) lines.push(`  files kept in ${report.workDir}`);
   return `${lines.join('\n')}\n`;
-}
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('a positive integer');
-  return number;
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ensureDemoAssistants } from '../../main/assistants/demoAssistants';
 import { CatalogStore } from '../../main/catalog/catalogStore';
 import { showcase } from '../../main/catalog/demoCatalog';
@@ -22,6 +22,7 @@ import { LaneChild } from './laneChild';
 import { thisMachine, type Machine } from '../../bench/machine';
 import { checkPartitionRun, type LaneVerdict } from './partitionCheck';
 import { freePort } from '../support/freePort';
+import { positiveInteger, nonNegativeInteger } from './cliOptions';
 
 /**
  * `npm run proof:partition`: the store-sync proof with real lane processes. N lanes, each its
@@ -63,7 +64,6 @@ export interface PartitionProofOptions {
   /** Progress lines while it runs. */
   readonly onProgress?: (line: string) => void;
 }
-
 
 export interface BackendRun {
   readonly backend: BackendKind;
@@ -121,7 +121,6 @@ const faultWeights: readonly (readonly [Fault, number])[] = [
   ['storeKill', 1],
   ['partition', 2],
 ];
-
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -496,18 +495,6 @@ function summaryOf(report: PartitionProofReport): string {
     if (run.workDir) lines.push(`    files kept in ${run.workDir}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('a positive integer');
-  return number;
-}
-
-function nonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError('an integer, 0 or more');
-  return number;
 }
 
 async function main(): Promise<void> {

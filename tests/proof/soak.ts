@@ -29,6 +29,7 @@ import { machineLine, thisMachine, type Machine } from '../../bench/machine';
 import { installProbe, ProbeReader, setProbePhase } from './soakProbe';
 import type { FromStation, LoopDelay, ProbeLine, ProbeSample, SoakStationConfig, StationCounts, ToStation } from './soakProtocol';
 import { downsample, growthOf, lastAt, mebibytes, round, salesAt, type Growth, type SalesMark, type SeriesPoint } from './soakSeries';
+import { positiveInteger, nonNegativeInteger } from './cliOptions';
 
 /**
  * `npm run soak`: four lanes, the supervisor hub, the store server and a signed-in station for
@@ -83,7 +84,6 @@ export interface SoakOptions {
   readonly keepFiles?: boolean;
   readonly onProgress?: (line: string) => void;
 }
-
 
 export type ProcessRole = 'lane' | 'hub' | 'store' | 'station';
 
@@ -199,7 +199,6 @@ export const soakTargets = { rssGrowthPercent: 10, eldMaxMs: 100 } as const;
 const sellable = [showcase.milk, showcase.bread, showcase.apples, showcase.chocolate, showcase.coffee];
 
 const stationEntry = fileURLToPath(new URL('./soakStation.ts', import.meta.url));
-
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -830,18 +829,6 @@ export function summaryOf(report: SoakReport): string {
   for (const failure of report.failures) lines.push(`  ✗ ${failure}`);
   if (report.workDir) lines.push(`  files kept in ${report.workDir}`);
   return `${lines.join('\n')}\n`;
-}
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('a positive integer');
-  return number;
-}
-
-function nonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError('an integer, 0 or more');
-  return number;
 }
 
 function fraction(value: string): number {

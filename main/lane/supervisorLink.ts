@@ -303,7 +303,9 @@ export class SupervisorLink {
       }
       const parsed = hubMessageSchema.safeParse(json);
       if (!parsed.success) {
-        this.#log.warn({ type: String((json as { type?: unknown } | null)?.type ?? '').slice(0, 40) }, 'unexpected message from the supervisor hub ignored');
+        // Never turn the hub's value into text: an object with its own toString would throw here.
+        const type = (json as { type?: unknown } | null)?.type;
+        this.#log.warn({ type: typeof type === 'string' ? type.slice(0, 40) : typeof type }, 'unexpected message from the supervisor hub ignored');
         return;
       }
       const message = parsed.data;

@@ -101,10 +101,18 @@ export type SnapshotHeader = z.infer<typeof snapshotHeaderSchema>;
 export const snapshotTrailerSchema = z.object({ kind: z.literal('end'), checksum: sha256Hex });
 export type SnapshotTrailer = z.infer<typeof snapshotTrailerSchema>;
 
+/**
+ * Text the store's databases keep exactly as sent: no NUL (SQLite's length() stops there,
+ * PostgreSQL text cannot hold it; JSON text never needs one) and no lone surrogate (SQLite would
+ * store bytes that are not UTF-8 and read back other text).
+ */
+const storableText = (text: string) => !text.includes('\u0000') && !/[\uD800-\uDFFF]/u.test(text);
+const storable = 'no NUL character or lone surrogate';
+
 export const uploadedSaleSchema = z.object({
   /** `<laneId>-<epoch>-<number>`, as the journal names it. */
-  saleId: z.string().min(1).max(64),
-  epoch: z.string().min(1).max(32),
+  saleId: z.string().min(1).max(64).refine(storableText, storable),
+  epoch: z.string().min(1).max(32).refine(storableText, storable),
   number: z.number().int().min(1),
   status: z.enum(['completed', 'cancelled']),
   closedAt: z.number().int().min(0),
@@ -113,8 +121,7 @@ export const uploadedSaleSchema = z.object({
   /** SHA-256 (hex) of `payload`, exactly as sent. */
   digest: sha256Hex,
   /** The closed sale as the journal holds it (JSON text, kept verbatim by the server). */
-  // PostgreSQL text cannot hold NUL; JSON text never needs one (it escapes control characters).
-  payload: z.string().min(2).max(2_000_000).refine((text) => !text.includes('\u0000'), 'a payload holds no NUL character'),
+  payload: z.string().min(2).max(2_000_000).refine(storableText, storable),
 });
 export type UploadedSale = z.infer<typeof uploadedSaleSchema>;
 

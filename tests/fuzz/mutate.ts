@@ -1,3 +1,5 @@
+import { seededRandom } from '../../shared/random';
+
 /**
  * Input generation for the protocol fuzzer: random byte strings and mutations of
  * valid frames (bit flips, byte swaps, insertions of protocol control bytes,
@@ -5,36 +7,30 @@
  * a crash report can be replayed.
  */
 
-/** xorshift128+: fast, seedable, good enough to explore byte strings. */
+/**
+ * Seeded choices for the fuzzers (shared/random.ts's mulberry32). Every draw takes the generator's
+ * high bits: a modulo of the low bits of the xorshift generator used before made some choices
+ * follow others, so whole kinds of cases were almost never generated.
+ */
 export class Random {
-  #s0: number;
-  #s1: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#s0 = seed >>> 0 || 0x9e3779b9;
-    this.#s1 = Math.imul(seed ^ 0x85ebca6b, 0xc2b2ae35) >>> 0 || 0x7f4a7c15;
+    this.#next = seededRandom(seed);
   }
 
   /** Uniform 32-bit unsigned. */
   next(): number {
-    let s1 = this.#s0;
-    const s0 = this.#s1;
-    this.#s0 = s0;
-    s1 ^= s1 << 23;
-    s1 ^= s1 >>> 17;
-    s1 ^= s0;
-    s1 ^= s0 >>> 26;
-    this.#s1 = s1 >>> 0;
-    return (this.#s0 + this.#s1) >>> 0;
+    return Math.floor(this.#next() * 4294967296);
   }
 
   /** Integer in [0, n). */
   below(n: number): number {
-    return n <= 1 ? 0 : this.next() % n;
+    return n <= 1 ? 0 : Math.floor(this.#next() * n);
   }
 
   chance(percent: number): boolean {
-    return this.below(100) < percent;
+    return this.#next() * 100 < percent;
   }
 
   pick<T>(items: readonly T[]): T {

@@ -11,13 +11,15 @@ import { encodeAsb, encodeRealtimeStatusReply, healthyPrinterStatus, PrinterRepl
 import { encodeReceipt } from '../../devices/printer/encoder';
 import { EscPosInterpreter } from '../../devices/printer/escposInterpreter';
 import { ScannerFrameDecoder, encodeScan } from '../../devices/scanner/codec';
+import type { MessageRig, MessageTarget } from './messageTarget';
 
 /**
  * Every parser that reads bytes from outside the lane's own code: device lines,
  * the card terminal's socket, scanned text. Each target makes a fresh parser and
  * returns a function that feeds it one chunk; a throw is a crash.
  */
-export interface FuzzTarget {
+export interface ByteTarget {
+  readonly kind: 'bytes';
   readonly name: string;
   /** Valid inputs to mutate. */
   seeds(): Uint8Array[];
@@ -31,8 +33,9 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 const kg = (grams: number) => scaleWeight(grams, 3, 'kg');
 const concat = (parts: readonly Uint8Array[]) => Uint8Array.from(parts.flatMap((part) => Array.from(part)));
 
-export const fuzzTargets: FuzzTarget[] = [
+export const byteTargets: ByteTarget[] = [
   {
+    kind: 'bytes',
     name: 'magellan.frames',
     seeds: () => [
       encodeMagellanScan('ean13', '4750001000016'),
@@ -50,6 +53,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'mettler8217.replies',
     seeds: () => [encodeMettler8217Weight(kg(1234), false), encodeMettler8217Weight(kg(250), true), encodeMettler8217Status({ motion: true, overCapacity: false, underZero: false, outsideZeroCaptureRange: false, centerOfZero: false, net: false })],
     create: () => {
@@ -61,6 +65,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'mettler8217.commands',
     seeds: () => [ascii('W'), ascii('Z'), ascii('T'), ascii('C')],
     create: () => {
@@ -69,6 +74,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'scp01.replies',
     seeds: () => [encodeScp01WeightReply(kg(1234), {}), encodeScp01StatusReply({ motion: true }), encodeScp01UnknownCommandReply()],
     create: () => {
@@ -80,6 +86,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'scp01.commands',
     seeds: () => [ascii('W\r'), ascii('S\r'), ascii('Z\r')],
     create: () => {
@@ -89,6 +96,7 @@ export const fuzzTargets: FuzzTarget[] = [
   },
   {
     // One chunk = one input report, as node-hid delivers them.
+    kind: 'bytes',
     name: 'hid.scannerReports',
     seeds: () => [...encodeHidScanReports(']E0', '4750001000016'), ...encodeHidScanReports(']Q3', `https://id.gs1.org/01/04750001000016${'0'.repeat(80)}`)],
     create: () => {
@@ -100,11 +108,13 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'hid.scaleReports',
     seeds: () => [encodeHidScaleReport({ kind: 'stable', weight: kg(1234), net: false }), Uint8Array.of(0x03, 0x04, 0x0b, 0xff, 0x34, 0x19), encodeHidScaleReport({ kind: 'motion' })],
     create: () => (chunk) => void parseHidScaleReport(chunk),
   },
   {
+    kind: 'bytes',
     name: 'laneLight.relayFrames',
     seeds: () => [encodeRelayFrame(1, true), encodeRelayFrame(3, false), concat([encodeRelayFrame(2, true), encodeRelayFrame(4, false)])],
     create: () => {
@@ -113,6 +123,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'scanner.serialFrames',
     seeds: () => [
       encodeScan(']E04750001000016', { prefix: '', suffix: 'CR', aimIdentifiers: true }),
@@ -128,6 +139,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'printer.statusReplies',
     seeds: () => [
       Uint8Array.of(encodeRealtimeStatusReply(RealtimeStatusQuery.printer, healthyPrinterStatus)),
@@ -141,6 +153,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'printer.escposInterpreter',
     seeds: () => [
       encodeReceipt({ blocks: [{ kind: 'text', text: 'Piens 2,5% 1L', align: 'left' }, { kind: 'row', left: 'Kopā', right: '1,29 €', bold: true }, { kind: 'qr', data: 'L01-1' }] }, { columns: 42 }),
@@ -161,6 +174,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'payment.terminalLines',
     seeds: () => [
       utf8(encodeMessage({ type: 'hello', version: 1, terminal: 'T1' })),
@@ -180,6 +194,7 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
   {
+    kind: 'bytes',
     name: 'barcode.decode',
     seeds: () => [ascii(']E04750001000016'), ascii('2012345007996'), ascii(']C10104750001000016\x1d3103001234'), ascii('https://id.example.com/01/04750001000016'), ascii('01234565')],
     create: () => (chunk) => {
@@ -187,3 +202,25 @@ export const fuzzTargets: FuzzTarget[] = [
     },
   },
 ];
+
+/** A message target's rig, loaded only by the worker that runs it (each pulls in servers and databases). */
+function lazy(name: string, batch: number, restartEvery: number, load: () => Promise<() => Promise<MessageRig>>): MessageTarget {
+  return { kind: 'messages', name, batch, restartEvery, start: async () => (await load())() };
+}
+
+/**
+ * The lane's and the hub's message handling: what a kiosk page, a lane, a station, the hub and the
+ * store server send each other, through the real servers and services (tests/fuzz/rigs/).
+ */
+export const messageTargets: MessageTarget[] = [
+  lazy('bridge.kioskMessages', 200, 50_000, async () => (await import('./rigs/kioskBridge')).startKioskRig),
+  lazy('hub.laneMessages', 500, 200_000, async () => (await import('./rigs/hubLanes')).startHubLanesRig),
+  lazy('hub.stationMessages', 200, 50_000, async () => (await import('./rigs/hubStation')).startHubStationRig),
+  lazy('lane.supervisorCommands', 500, 100_000, async () => (await import('./rigs/laneCommands')).startLaneCommandsRig),
+  lazy('store.salesUpload', 200, 200_000, async () => (await import('./rigs/storeSales')).startStoreSalesRig),
+  lazy('lane.catalogDelta', 200, 200_000, async () => (await import('./rigs/catalogDelta')).startCatalogDeltaRig),
+];
+
+export type FuzzTarget = ByteTarget | MessageTarget;
+
+export const fuzzTargets: readonly FuzzTarget[] = [...byteTargets, ...messageTargets];

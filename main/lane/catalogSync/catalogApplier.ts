@@ -129,7 +129,12 @@ export class CatalogApplier {
   #applyDelta(delta: DeltaToApply, meta: UpdateMeta): Promise<ApplyOutcome> {
     const id = this.#nextId++;
     const answer = this.#answer(id);
-    this.#post({ type: 'delta', id, delta: { since: delta.since, version: delta.version, checksum: delta.checksum, changes: delta.changes }, meta });
+    try {
+      this.#post({ type: 'delta', id, delta: { since: delta.since, version: delta.version, checksum: delta.checksum, changes: delta.changes }, meta });
+    } catch (error) {
+      // A value the worker cannot be handed (nested thousands deep: structured clone runs out of stack) is a bad delta, refused like any other.
+      this.#pending.get(id)?.resolve({ ok: false, problem: 'badStream', message: `the delta cannot be handed to the catalogue writer: ${error instanceof Error ? error.message : String(error)}` });
+    }
     return answer;
   }
 

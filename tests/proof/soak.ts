@@ -150,19 +150,11 @@ export interface ProcessSummary {
   } | null;
 }
 
-export interface StationSummary {
-  readonly connects: number;
-  readonly signIns: number;
-  readonly tiles: number;
-  readonly queueUpdates: number;
-  readonly timelineEntries: number;
-  readonly ageApprovals: Readonly<Record<string, number>>;
-  readonly helpMessages: Readonly<Record<string, number>>;
-  readonly otherInterventions: Readonly<Record<string, number>>;
+/** The station's counts as the report gives them: the answer times summarised. */
+export type StationSummary = Omit<StationCounts, 'connected' | 'signedIn' | 'answerMs'> & {
   /** From the intervention being queued at the hub to the lane's `done`. */
   readonly answerMs: Summary;
-  readonly errors: readonly string[];
-}
+};
 
 export interface SoakReport {
   readonly passed: boolean;

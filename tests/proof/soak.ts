@@ -49,6 +49,13 @@ import { positiveInteger, nonNegativeInteger } from './cliOptions';
  * reported, not judged). At the end every sale must be at
  * the store (the partition proof's checker) and in the hub's database.
  *
+ * What grows and is not a leak: each SQLite connection keeps up to 16 MiB of pages in memory
+ * (better-sqlite3's default cache_size), so a process's native memory rises with its database
+ * until the file passes that size, then stays flat. At ~2,600 bytes a sale the store's cache is
+ * full after ~6,000 sales, a lane's journal (~6,200 bytes a sale) after ~2,600 of its own; the
+ * report gives V8's reserved heap and external memory beside the anonymous resident memory so
+ * the rest (native) can be told apart.
+ *
  * `--json`: one JSON document on stdout (figures and the time series); the summary goes to stderr.
  * `--svg <file>`: resident memory against sales closed, a line per process. Exits 1 when a
  * target is missed or anything is lost.
@@ -62,7 +69,11 @@ export interface SoakOptions {
   /** The first part of the sales that is left out of the growth figures (default 0.2). */
   readonly warmupFraction?: number;
   readonly seed?: number;
-  /** Up to this long between two shopper steps (default 10 ms). */
+  /**
+   * Up to this long between two shopper steps (default 40 ms: about 23 sales a second over four
+   * lanes, some 200 times a busy store's rate, with the seven processes still fitting in two
+   * cores; 10 ms saturates two cores, and a delay then measures waiting for a CPU).
+   */
   readonly pauseMs?: number;
   /** Items in a basket: 1 to this many (default 6). */
   readonly maxItems?: number;
@@ -106,6 +117,9 @@ export interface ProcessSummary {
     readonly growthPercent: number | null;
   };
   readonly heapUsedMiB: { readonly start: number | null; readonly end: number | null; readonly max: number; readonly growthPercent: number | null };
+  /** V8's heap as reserved (used or free), and memory held outside it for JavaScript objects (Buffers): the rest of `rssAnonMiB` is native (SQLite, the allocator, threads). */
+  readonly heapTotalMiB: { readonly start: number | null; readonly end: number | null };
+  readonly externalMiB: { readonly start: number | null; readonly end: number | null };
   /**
    * Linux: the resident memory's anonymous part (V8's heap and native allocations: what a leak
    * grows) and file-backed part (code and mapped files), as `rssMiB`; the threads at the end.
@@ -299,7 +313,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   const warmupFraction = options.warmupFraction ?? 0.2;
   const seed = options.seed ?? 20261208;
   const settings = {
-    pauseMs: options.pauseMs ?? 10,
+    pauseMs: options.pauseMs ?? 40,
     maxItems: options.maxItems ?? 6,
     ageCheckEvery: options.ageCheckEvery ?? 40,
     helpEvery: options.helpEvery ?? 80,
@@ -672,6 +686,8 @@ function summarizeProcess(watchedProcess: Watched, moments: Moments): ProcessSum
   const measured = selling.filter((sample) => sample.at >= measuredAt);
   const rss = growthOf(measured.map((sample) => sample.rss));
   const heap = growthOf(measured.map((sample) => sample.heapUsed));
+  const heapTotal = growthOf(measured.map((sample) => sample.heapTotal));
+  const external = growthOf(measured.map((sample) => sample.external));
   const known = (values: (number | null)[]) => (values.every((value): value is number => value !== null) ? values : null);
   const anonValues = known(measured.map((sample) => sample.rssAnon ?? null));
   const fileValues = known(measured.map((sample) => sample.rssFile ?? null));
@@ -747,6 +763,8 @@ function summarizeProcess(watchedProcess: Watched, moments: Moments): ProcessSum
       growthPercent: percent(rss),
     },
     heapUsedMiB: { start: mib(heap, 'firstMean'), end: mib(heap, 'lastMean'), max: mebibytes(Math.max(0, ...selling.map((sample) => sample.heapUsed))), growthPercent: percent(heap) },
+    heapTotalMiB: { start: mib(heapTotal, 'firstMean'), end: mib(heapTotal, 'lastMean') },
+    externalMiB: { start: mib(external, 'firstMean'), end: mib(external, 'lastMean') },
     rssAnonMiB: anonValues ? { start: mib(anon, 'firstMean'), end: mib(anon, 'lastMean'), growthPercent: percent(anon) } : null,
     rssFileMiB: fileValues ? { start: mib(file, 'firstMean'), end: mib(file, 'lastMean') } : null,
     threads: selling.at(-1)?.threads ?? null,
@@ -781,6 +799,8 @@ function seriesOf(watchedProcess: Watched, moments: Pick<Moments, 'sellStart' | 
       sales: salesAt(moments.marks, sample.at),
       rssMiB: mebibytes(sample.rss),
       heapUsedMiB: mebibytes(sample.heapUsed),
+      heapTotalMiB: mebibytes(sample.heapTotal),
+      externalMiB: mebibytes(sample.external),
       rssAnonMiB: sample.rssAnon === null || sample.rssAnon === undefined ? null : mebibytes(sample.rssAnon),
       eldP99Ms: round(sample.eld?.p99 ?? 0, 1),
       eldMaxMs: round(sample.eld?.max ?? 0, 1),
@@ -836,7 +856,7 @@ async function main(): Promise<void> {
     .option('--sales <n>', 'sales in all, shared out between the lanes', positiveInteger, 10_000)
     .option('--warmup-fraction <f>', 'the first part of the sales left out of the growth figures', fraction, 0.2)
     .option('--seed <n>', 'seed for the baskets and interventions', positiveInteger, 20261208)
-    .option('--pause-ms <ms>', 'up to this long between two shopper steps', nonNegativeInteger, 10)
+    .option('--pause-ms <ms>', 'up to this long between two shopper steps (10 saturates two cores)', nonNegativeInteger, 40)
     .option('--max-items <n>', 'items in a basket: 1 to this many', positiveInteger, 6)
     .option('--age-check-every <n>', 'about one sale in this many needs the station’s age check (0: none)', nonNegativeInteger, 40)
     .option('--help-every <n>', 'about one sale in this many the shopper calls for help (0: none)', nonNegativeInteger, 80)

@@ -16,7 +16,7 @@ const seed = Number(process.env.LANEWISE_PROOF_SEED ?? 20261208);
 
 describe('the soak harness', () => {
   it('runs four lanes, the hub, the store and the station, samples every process and loses no sale', { timeout: 90_000 }, async () => {
-    const report = await runSoak({ lanes: 4, sales: 200, seed, ageCheckEvery: 8, helpEvery: 12, sellTimeoutMs: 50_000 });
+    const report = await runSoak({ lanes: 4, sales: 200, seed, pauseMs: 10, ageCheckEvery: 8, helpEvery: 12, sellTimeoutMs: 50_000 });
 
     expect(report.failures).toEqual([]);
     expect(report).toMatchObject({ sales: 200, store: { sales: 200, lost: 0, duplicated: 0, altered: 0, gaps: 0 }, hub: { sales: 200, starts: 1 } });
@@ -90,6 +90,8 @@ describe('the soak’s arithmetic', () => {
       sales: index * 10,
       rssMiB: 100,
       heapUsedMiB: 20,
+      heapTotalMiB: 30,
+      externalMiB: 2,
       rssAnonMiB: 60,
       eldP99Ms: 1,
       eldMaxMs: index === 517 ? 250 : 2,

@@ -62,6 +62,9 @@ export interface SeriesPoint {
   readonly sales: number;
   readonly rssMiB: number;
   readonly heapUsedMiB: number;
+  /** V8's heap as reserved from the system (used or not), and memory outside it that JavaScript objects hold (Buffers): with `rssAnonMiB`, where resident memory goes. */
+  readonly heapTotalMiB: number;
+  readonly externalMiB: number;
   /** Anonymous resident memory (V8's heap, native allocations), Linux only. */
   readonly rssAnonMiB: number | null;
   /** Of the interval(s) the point covers: the highest p99 and the highest delay. */
@@ -93,6 +96,8 @@ export function downsample(points: readonly SeriesPoint[], limit = 300): SeriesP
       sales: last.sales,
       rssMiB: round(mean(slice.map((point) => point.rssMiB))),
       heapUsedMiB: round(mean(slice.map((point) => point.heapUsedMiB))),
+      heapTotalMiB: round(mean(slice.map((point) => point.heapTotalMiB))),
+      externalMiB: round(mean(slice.map((point) => point.externalMiB))),
       rssAnonMiB: meanOrNull(slice.map((point) => point.rssAnonMiB)),
       eldP99Ms: Math.max(...slice.map((point) => point.eldP99Ms)),
       eldMaxMs: Math.max(...slice.map((point) => point.eldMaxMs)),

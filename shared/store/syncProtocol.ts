@@ -68,12 +68,30 @@ export const maxSalesPerUpload = 500;
 const version = z.number().int().min(0);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/u);
 
+/**
+ * Deeper than any catalogue entity's value needs (a promotion's is three levels): a value nested
+ * deeper is not one, and checking or hashing it would recurse that deep.
+ */
+export const maxEntityNesting = 32;
+
+/** Whether `value` nests objects and arrays more than `limit` deep; found without recursion, so any depth is safe to ask about. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [next, above] = pending.pop()!;
+    if (next === null || typeof next !== 'object') continue;
+    if (above >= limit) return true;
+    for (const child of Array.isArray(next) ? next : Object.values(next)) pending.push([child, above + 1]);
+  }
+  return false;
+}
+
 /** An entity with the catalogue version of its newest change; `value` null is a tombstone. */
 export const versionedEntitySchema = z.object({
   version: version.min(1),
   kind: z.enum(catalogEntityKinds),
   key: z.string().min(1).max(64),
-  value: z.unknown(),
+  value: z.unknown().refine((value) => !nestedDeeperThan(value, maxEntityNesting), `nested more than ${maxEntityNesting} deep`),
 });
 export type VersionedEntity = z.infer<typeof versionedEntitySchema>;
 

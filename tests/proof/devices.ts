@@ -135,6 +135,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** How long a device may take to come back after returning before the proof calls it not recovered. */
 const recoveryTimeoutMs = 20_000;
+/**
+ * How long after the device's return a sighting still counts when none came before. Garbage
+ * without a line end (a line shorter than the protocol's limit) can only be told from a message
+ * when the line ends, with the device's next message — the card terminal's next ping reply, at
+ * most a second later; a device healthy again at once must not end the watch before that.
+ */
+const lateSightingMs = 2_000;
 /** Getting the sale to the fault's phase; a lane that cannot is a failure of its own. */
 const prepareTimeoutMs = 20_000;
 /** How long the shopper takes at the card terminal in the payment phase, so faults land mid-payment. */
@@ -434,7 +441,9 @@ async function runFault(rig: DevicesRig, shopper: Shopper, context: SegmentConte
   const [healthyAt, operationAt] = await Promise.all([waitHealthy(station, laneId, roles, returnedAt, recoveryTimeoutMs), operate(rig, shopper, fault, deadline, laneWait, random)]);
   const eventLoopMax = context.eventLoop.max;
   shopper.scannerFaulted = false;
-  // A sighting up to the recovery counts (a hung printer is only found out when it is next asked).
+  // A sighting up to the recovery counts (a hung printer is only found out when it is next asked),
+  // or up to lateSightingMs after the return when there was none by then.
+  if (watch.surfaced !== 'named') await watch.namedBy(returnedAt + lateSightingMs);
   watch.dispose();
   if (fault.phase === 'weighing' && rig.view.state === 'scanning.weighing' && weighingGrams !== undefined) {
     if (!(await shopper.acceptIfReady(weighingGrams))) await shopper.send({ type: 'ui.dismiss' });

@@ -210,6 +210,20 @@ export class FaultWatch {
     if (discarded) this.unnamed = { at, what: `recent event "${discarded}"` };
   }
 
+  /** Resolves once the device is named, or at `deadline` (at once if either has come). */
+  namedBy(deadline: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.named || Date.now() >= deadline) {
+          clearInterval(timer);
+          resolve();
+        }
+      };
+      const timer = setInterval(check, 50);
+      check();
+    });
+  }
+
   get surfaced(): Surfaced {
     return this.named ? 'named' : this.unnamed ? 'unnamed' : 'no';
   }

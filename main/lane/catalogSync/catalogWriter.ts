@@ -5,7 +5,7 @@ import {
   type CatalogEntityKind,
   type CatalogEntityValue,
 } from '../../../shared/store/catalogEntities';
-import { snapshotHeaderSchema, snapshotTrailerSchema, syncProtocolVersion } from '../../../shared/store/syncProtocol';
+import { maxEntityNesting, nestedDeeperThan, snapshotHeaderSchema, snapshotTrailerSchema, syncProtocolVersion } from '../../../shared/store/syncProtocol';
 import { gtinKey, searchText } from '../../catalog/catalogStore';
 import type { Db } from '../../db/database';
 import { CatalogChecksum } from '../../store/checksum';
@@ -257,6 +257,8 @@ export class CatalogWriter {
     } catch {
       throw new CatalogUpdateError('badStream', `${where} is not JSON`);
     }
+    // Before anything walks it (the checksum, the schemas): an entity is its value one level down.
+    if (nestedDeeperThan(raw, maxEntityNesting + 1)) throw new CatalogUpdateError('badStream', `${where} is nested more than ${maxEntityNesting + 1} deep: no catalogue entity is`);
     if (snapshot.trailer) throw new CatalogUpdateError('badStream', `${where} comes after the trailer`);
     if (!snapshot.header) {
       const header = snapshotHeaderSchema.safeParse(raw);

@@ -150,6 +150,8 @@ describe('catalogue sync', () => {
     expect(await target.apply({ kind: 'delta', delta: delta(4, 5, [itemEntity(5, 1, 1)]) })).toMatchObject({ ok: false, problem: 'versionGap' });
     const unknownVat = delta(3, 4, [itemEntity(4, 1, 1), itemEntity(4, 4, 1, { vatClass: 'Z' })]);
     expect(await target.apply({ kind: 'delta', delta: unknownVat })).toMatchObject({ ok: false, problem: 'rejectedByCatalog', message: expect.stringContaining('Z') });
+    const deep = delta(3, 4, [{ version: 4, kind: 'promotion', key: 'P9', value: JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) as unknown }]);
+    expect(await target.apply({ kind: 'delta', delta: deep })).toMatchObject({ ok: false, problem: 'badEntity' });
     expect({ state: catalog.syncState(), count: catalog.count(), item: catalog.lookup(gtinFor(1)) }).toEqual(before);
   });
 
@@ -165,6 +167,9 @@ describe('catalogue sync', () => {
     expect(await target.apply({ kind: 'snapshot', lines: streamed(tampered) })).toMatchObject({ ok: false, problem: 'badChecksum' });
     expect(await target.apply({ kind: 'snapshot', lines: streamed([...lines.slice(0, 3), '{"version":1,', ...lines.slice(3)]) })).toMatchObject({ ok: false, problem: 'badStream' });
     expect(await target.apply({ kind: 'snapshot', lines: streamed(lines, { failAfter: 1500 }) })).toMatchObject({ ok: false, problem: 'aborted', message: expect.stringContaining('connection reset') });
+    // A line nested far deeper than any entity (found by fuzzing: it overflowed the stack while hashed) is a bad stream, said so.
+    const deep = `{"version":1,"kind":"promotion","key":"P9","value":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    expect(await target.apply({ kind: 'snapshot', lines: streamed([...lines.slice(0, 3), deep, ...lines.slice(3)]) })).toMatchObject({ ok: false, problem: 'badStream', message: expect.stringContaining('nested more than 33 deep') });
     expect({ state: catalog.syncState(), count: catalog.count() }).toEqual(before);
     expect(catalog.lookup(gtinFor(1))?.priceMinor).toBe(100);
     // The applier is still good for the next, sound update.

@@ -49,12 +49,12 @@ import { positiveInteger, nonNegativeInteger } from './cliOptions';
  * reported, not judged). At the end every sale must be at
  * the store (the partition proof's checker) and in the hub's database.
  *
- * What grows and is not a leak: each SQLite connection keeps up to 16 MiB of pages in memory
- * (better-sqlite3's default cache_size), so a process's native memory rises with its database
- * until the file passes that size, then stays flat. At ~2,600 bytes a sale the store's cache is
- * full after ~6,000 sales, a lane's journal (~6,200 bytes a sale) after ~2,600 of its own; the
- * report gives V8's reserved heap and external memory beside the anonymous resident memory so
- * the rest (native) can be told apart.
+ * What grows and is not a leak: each SQLite connection keeps up to its cache_size of pages in
+ * memory, so a process's native memory rises with its database until the file passes that size,
+ * then stays flat (better-sqlite3's default is 16 MiB; the lane's journal and the store server
+ * keep 4 MiB, full after a few hundred sales). V8 reserves more or less heap around the same live
+ * objects. The report gives V8's reserved heap and external memory beside the anonymous resident
+ * memory so the rest (native) can be told apart.
  *
  * `--json`: one JSON document on stdout (figures and the time series); the summary goes to stderr.
  * `--svg <file>`: resident memory against sales closed, a line per process. Exits 1 when a

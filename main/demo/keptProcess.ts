@@ -12,6 +12,7 @@ import { repoRoot } from '../cli/paths';
  */
 export class KeptProcess<R> {
   readonly #args: readonly string[];
+  readonly #nodeFlags: readonly string[];
   readonly #what: string;
   readonly #parseReady: (message: Record<string, unknown>) => R;
   readonly #log: Logger;
@@ -26,8 +27,17 @@ export class KeptProcess<R> {
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #starts = 0;
 
-  constructor(options: { args: readonly string[]; what: string; parseReady: (message: Record<string, unknown>) => R; log: Logger; restartDelayMs?: number }) {
+  constructor(options: {
+    args: readonly string[];
+    /** Node's own options for the process (before the script), e.g. V8's heap sizing. */
+    nodeFlags?: readonly string[];
+    what: string;
+    parseReady: (message: Record<string, unknown>) => R;
+    log: Logger;
+    restartDelayMs?: number;
+  }) {
     this.#args = options.args;
+    this.#nodeFlags = options.nodeFlags ?? [];
     this.#what = options.what;
     this.#parseReady = options.parseReady;
     this.#log = options.log;
@@ -99,7 +109,7 @@ export class KeptProcess<R> {
   #spawn(): void {
     this.#starts++;
     this.#ready = undefined;
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lanewise.mjs'), ...this.#args, '--ready-json'], {
+    const child = spawn(process.execPath, [...this.#nodeFlags, join(repoRoot, 'bin', 'lanewise.mjs'), ...this.#args, '--ready-json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: process.env,
     });
@@ -159,9 +169,19 @@ export interface HubReady {
 /** The supervisor hub in its own process (`lanewise supervisor run`). */
 export type HubProcess = KeptProcess<HubReady>;
 
+/**
+ * Node options the hub runs with (README: the same in `NODE_OPTIONS` for a hub run as a service).
+ * V8 sizes its young generation to the allocation it sees, and the hub's traffic (status messages
+ * that come in bursts with the lanes' sales) moves it between 4 and 32 MiB and back over hours:
+ * resident memory rising and falling 20 % with nothing leaked. A 4 MiB semi-space caps it at 8 MiB;
+ * the hub's objects live for one message, so collecting them more often costs nothing measurable.
+ */
+export const hubNodeFlags: readonly string[] = ['--max-semi-space-size=4'];
+
 export function hubProcess(args: readonly string[], log: Logger): HubProcess {
   return new KeptProcess<HubReady>({
     args: ['supervisor', 'run', ...args],
+    nodeFlags: hubNodeFlags,
     what: 'supervisor hub',
     parseReady: (message) => ({ url: String(message.url), laneUrl: String(message.laneUrl), pid: Number(message.pid) }),
     log,

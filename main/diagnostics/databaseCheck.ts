@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
+import { outboxBacklogSql } from '../lane/journal';
 
 /**
  * A lane database's health for a support bundle: SQLite's own integrity and quick checks, its
@@ -37,12 +38,7 @@ function outboxOf(db: Database.Database): DatabaseCheck['outbox'] {
   try {
     // The same figures as Journal.outboxBacklog() and sentSalesKept(), in one read transaction.
     return db.transaction(() => {
-      const backlog = db
-        .prepare(
-          `SELECT count(*) FILTER (WHERE flagged IS NULL) AS unsent, min(closed_at) FILTER (WHERE flagged IS NULL) AS oldest, count(*) FILTER (WHERE flagged IS NOT NULL) AS flagged
-           FROM outbox WHERE sent_at IS NULL`,
-        )
-        .get() as { unsent: number; oldest: number | null; flagged: number };
+      const backlog = db.prepare(outboxBacklogSql).get() as { unsent: number; oldest: number | null; flagged: number };
       const kept = db.prepare('SELECT count(*) AS kept FROM outbox WHERE sent_at IS NOT NULL').get() as { kept: number };
       return { unsent: backlog.unsent, oldestUnsentAt: backlog.oldest === null ? null : new Date(backlog.oldest).toISOString(), flagged: backlog.flagged, sentKept: kept.kept };
     })();

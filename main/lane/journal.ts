@@ -111,6 +111,15 @@ export interface OutboxBacklog {
 }
 
 /**
+ * The outbox's backlog: unsent sales, the oldest one's close, and flagged ones. Each figure comes
+ * from its own partial index (outbox_unsent, outbox_flagged): read after every sale, it costs the
+ * backlog's size, never the whole outbox's (every sale kept, payload and all).
+ */
+export const outboxBacklogSql = `SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND flagged IS NULL) AS unsent,
+  (SELECT min(closed_at) FROM outbox WHERE sent_at IS NULL AND flagged IS NULL) AS oldest,
+  (SELECT count(*) FROM outbox WHERE flagged IS NOT NULL AND sent_at IS NULL) AS flagged`;
+
+/**
  * The lane's durable record. Each `commit` is one SQLite transaction with
  * synchronous=FULL: the event, the statechart snapshot after it and (when a sale
  * closed) its outbox row are on disk together before anyone is shown the change.
@@ -362,12 +371,7 @@ export class Journal {
   }
 
   outboxBacklog(): OutboxBacklog {
-    const row = this.db
-      .prepare(
-        `SELECT count(*) FILTER (WHERE flagged IS NULL) AS unsent, min(closed_at) FILTER (WHERE flagged IS NULL) AS oldest, count(*) FILTER (WHERE flagged IS NOT NULL) AS flagged
-         FROM outbox WHERE sent_at IS NULL`,
-      )
-      .get() as { unsent: number; oldest: number | null; flagged: number };
+    const row = this.db.prepare(outboxBacklogSql).get() as { unsent: number; oldest: number | null; flagged: number };
     return { unsent: row.unsent, oldestUnsentAt: row.oldest, flagged: row.flagged };
   }
 

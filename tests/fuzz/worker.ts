@@ -41,6 +41,18 @@ function memory(): { heapMiB: number; rssMiB: number } {
 /** Memory is sampled this often (a full collection costs a few milliseconds). */
 const memoryEvery = 50_000;
 
+/** Wall and CPU time since `started`, and the rates they give: the same fields in every report. */
+function timingOf(started: number, cpuAtStart: NodeJS.CpuUsage, cases: number) {
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(cpuAtStart);
+  return {
+    seconds: Number(seconds.toFixed(1)),
+    casesPerSecond: Math.round(cases / seconds),
+    cpuSeconds: Number(cpu.toFixed(1)),
+    casesPerCpuSecond: Math.round(cases / cpu),
+  };
+}
+
 function runBytes(target: ByteTarget, job: Job): Report {
   const random = new Random(job.seed);
   const seeds = target.seeds();
@@ -69,17 +81,12 @@ function runBytes(target: ByteTarget, job: Job): Report {
     if (caseMs > slowestMs) slowestMs = caseMs;
     if ((index + 1) % reportEvery === 0) progress(index + 1);
   }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(cpuAtStart);
   return {
     target: job.target,
     cases: job.cases,
     crashes,
     violations: 0,
-    seconds: Number(seconds.toFixed(1)),
-    casesPerSecond: Math.round(job.cases / seconds),
-    cpuSeconds: Number(cpu.toFixed(1)),
-    casesPerCpuSecond: Math.round(job.cases / cpu),
+    ...timingOf(started, cpuAtStart, job.cases),
     megabytes: Number((bytes / 1e6).toFixed(1)),
     slowestCaseMs: Number(slowestMs.toFixed(2)),
     ...memory(),
@@ -148,17 +155,12 @@ async function runMessages(target: MessageTarget, job: Job): Promise<Report> {
   }
   sample();
   await rig.close();
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(cpuAtStart);
   return {
     target: job.target,
     cases: job.cases,
     crashes,
     violations,
-    seconds: Number(seconds.toFixed(1)),
-    casesPerSecond: Math.round(job.cases / seconds),
-    cpuSeconds: Number(cpu.toFixed(1)),
-    casesPerCpuSecond: Math.round(job.cases / cpu),
+    ...timingOf(started, cpuAtStart, job.cases),
     setupSeconds: Number((setupMs / 1000).toFixed(1)),
     slowestBatchMs: Number(slowestBatchMs.toFixed(1)),
     batch: target.batch,

@@ -120,6 +120,8 @@ export interface ProcessSummary {
   /** V8's heap as reserved (used or free), and memory held outside it for JavaScript objects (Buffers): the rest of `rssAnonMiB` is native (SQLite, the allocator, threads). */
   readonly heapTotalMiB: { readonly start: number | null; readonly end: number | null };
   readonly externalMiB: { readonly start: number | null; readonly end: number | null };
+  /** Of `heapTotalMiB`, V8's young generation: the share that V8 sizes up as the process runs. */
+  readonly newSpaceMiB: { readonly start: number | null; readonly end: number | null } | null;
   /**
    * Linux: the resident memory's anonymous part (V8's heap and native allocations: what a leak
    * grows) and file-backed part (code and mapped files), as `rssMiB`; the threads at the end.
@@ -691,6 +693,8 @@ function summarizeProcess(watchedProcess: Watched, moments: Moments): ProcessSum
   const known = (values: (number | null)[]) => (values.every((value): value is number => value !== null) ? values : null);
   const anonValues = known(measured.map((sample) => sample.rssAnon ?? null));
   const fileValues = known(measured.map((sample) => sample.rssFile ?? null));
+  const newSpaceValues = known(measured.map((sample) => sample.newSpace ?? null));
+  const newSpace = newSpaceValues ? growthOf(newSpaceValues) : null;
   const anon = anonValues ? growthOf(anonValues) : null;
   const file = fileValues ? growthOf(fileValues) : null;
   const waits = known(measured.map((sample) => sample.runQueueMs ?? null));
@@ -765,6 +769,7 @@ function summarizeProcess(watchedProcess: Watched, moments: Moments): ProcessSum
     heapUsedMiB: { start: mib(heap, 'firstMean'), end: mib(heap, 'lastMean'), max: mebibytes(Math.max(0, ...selling.map((sample) => sample.heapUsed))), growthPercent: percent(heap) },
     heapTotalMiB: { start: mib(heapTotal, 'firstMean'), end: mib(heapTotal, 'lastMean') },
     externalMiB: { start: mib(external, 'firstMean'), end: mib(external, 'lastMean') },
+    newSpaceMiB: newSpaceValues ? { start: mib(newSpace, 'firstMean'), end: mib(newSpace, 'lastMean') } : null,
     rssAnonMiB: anonValues ? { start: mib(anon, 'firstMean'), end: mib(anon, 'lastMean'), growthPercent: percent(anon) } : null,
     rssFileMiB: fileValues ? { start: mib(file, 'firstMean'), end: mib(file, 'lastMean') } : null,
     threads: selling.at(-1)?.threads ?? null,
@@ -801,6 +806,7 @@ function seriesOf(watchedProcess: Watched, moments: Pick<Moments, 'sellStart' | 
       heapUsedMiB: mebibytes(sample.heapUsed),
       heapTotalMiB: mebibytes(sample.heapTotal),
       externalMiB: mebibytes(sample.external),
+      newSpaceMiB: sample.newSpace === null || sample.newSpace === undefined ? null : mebibytes(sample.newSpace),
       rssAnonMiB: sample.rssAnon === null || sample.rssAnon === undefined ? null : mebibytes(sample.rssAnon),
       eldP99Ms: round(sample.eld?.p99 ?? 0, 1),
       eldMaxMs: round(sample.eld?.max ?? 0, 1),

@@ -22,7 +22,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import { openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const dir = process.env.LANEWISE_SOAK_PROBE_DIR;
 if (isMainThread && dir) {
@@ -60,6 +60,15 @@ if (isMainThread && dir) {
       return { rssAnon: null, rssFile: null, rssShmem: null, threads: null };
     }
   };
+  // V8's young generation as committed: it grows (up to twice the largest semi-space) when many
+  // objects survive a scavenge, and is the part of the reserved heap that moves most.
+  const newSpace = () => {
+    try {
+      return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? null;
+    } catch {
+      return null;
+    }
+  };
   const waitedNs = () => {
     try {
       return Number(readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[1]);
@@ -89,6 +98,7 @@ if (isMainThread && dir) {
       heapUsed: memory.heapUsed,
       heapTotal: memory.heapTotal,
       external: memory.external,
+      newSpace: newSpace(),
       arrayBuffers: memory.arrayBuffers,
       ...status(),
       runQueueMs: waited !== null && lastWaited !== null ? (waited - lastWaited) / 1e6 : null,

@@ -37,6 +37,10 @@ describe('the soak harness', () => {
       expect(series.at(-1)!.sales).toBeGreaterThan(0);
     }
 
+    // The hub runs as README tells store IT to run it: V8's young generation capped at 8 MiB (two 4 MiB semi-spaces).
+    const hubYoung = report.processes.find((process) => process.name === 'hub')!.newSpaceMiB;
+    expect(hubYoung?.end).toBeLessThanOrEqual(8);
+
     // The station took tiles all along and answered the interventions the lanes waited for.
     expect(report.station.tiles).toBeGreaterThan(200);
     expect(report.station.ageApprovals.done).toBeGreaterThan(0);
@@ -92,6 +96,7 @@ describe('the soak’s arithmetic', () => {
       heapUsedMiB: 20,
       heapTotalMiB: 30,
       externalMiB: 2,
+      newSpaceMiB: 16,
       rssAnonMiB: 60,
       eldP99Ms: 1,
       eldMaxMs: index === 517 ? 250 : 2,

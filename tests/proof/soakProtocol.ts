@@ -26,6 +26,8 @@ export type ProbeLine =
       readonly heapTotal: number;
       readonly external: number;
       readonly arrayBuffers: number;
+      /** V8's young generation as committed (part of `heapTotal`), bytes; null if V8 would not say. */
+      readonly newSpace: number | null;
       /** Linux (/proc/self/status): anonymous (heaps, native allocations), file-backed (code, mapped files) and shared resident memory, bytes; null elsewhere. */
       readonly rssAnon: number | null;
       readonly rssFile: number | null;

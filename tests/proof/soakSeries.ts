@@ -65,6 +65,8 @@ export interface SeriesPoint {
   /** V8's heap as reserved from the system (used or not), and memory outside it that JavaScript objects hold (Buffers): with `rssAnonMiB`, where resident memory goes. */
   readonly heapTotalMiB: number;
   readonly externalMiB: number;
+  /** Of `heapTotalMiB`, V8's young generation (what grows when it sizes its semi-spaces up). */
+  readonly newSpaceMiB: number | null;
   /** Anonymous resident memory (V8's heap, native allocations), Linux only. */
   readonly rssAnonMiB: number | null;
   /** Of the interval(s) the point covers: the highest p99 and the highest delay. */
@@ -98,6 +100,7 @@ export function downsample(points: readonly SeriesPoint[], limit = 300): SeriesP
       heapUsedMiB: round(mean(slice.map((point) => point.heapUsedMiB))),
       heapTotalMiB: round(mean(slice.map((point) => point.heapTotalMiB))),
       externalMiB: round(mean(slice.map((point) => point.externalMiB))),
+      newSpaceMiB: meanOrNull(slice.map((point) => point.newSpaceMiB)),
       rssAnonMiB: meanOrNull(slice.map((point) => point.rssAnonMiB)),
       eldP99Ms: Math.max(...slice.map((point) => point.eldP99Ms)),
       eldMaxMs: Math.max(...slice.map((point) => point.eldMaxMs)),

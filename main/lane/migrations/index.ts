@@ -5,6 +5,7 @@ import { migration0003AssistantActions } from './0003_assistant_actions';
 import { migration0004SuspendedSales } from './0004_suspended_sales';
 import { migration0005SupervisorSecurity } from './0005_supervisor_security';
 import { migration0006OutboxUpload } from './0006_outbox_upload';
+import { migration0007OutboxFlaggedIndex } from './0007_outbox_flagged_index';
 
 export const journalMigrations: readonly Migration[] = [
   migration0001Journal,
@@ -13,4 +14,5 @@ export const journalMigrations: readonly Migration[] = [
   migration0004SuspendedSales,
   migration0005SupervisorSecurity,
   migration0006OutboxUpload,
+  migration0007OutboxFlaggedIndex,
 ];

@@ -3,6 +3,7 @@ import { laneMessageKeys } from '../../../shared/supervisor/laneMessages';
 import type { LaneAuditEntry, LaneToHub, SaleSummary } from '../../../shared/supervisor/protocol';
 import type { RemoteAction } from '../../../shared/supervisor/remoteActions';
 import type { DeviceStatus } from '../../../shared/devices';
+import { laneStatus } from '../../main/supervisor/fixtures';
 
 /**
  * Well-formed supervisor protocol messages of every kind, built with the protocol's own types:
@@ -33,33 +34,28 @@ function interventions(variant: number): Intervention[] {
 }
 
 export function laneStatusSeed(laneId: string, version: number, variant: number, now = Date.now()): LaneStatus {
+  // The tests' well-formed status, with every field that has variants set from `variant`.
+  const base = laneStatus(laneId, version, { sentAt: now });
   const withSale = variant % 3 !== 0;
   return {
-    laneId,
+    ...base,
     storeName: 'Fuzz Store',
-    version,
-    sentAt: now,
     state: ['scanning.ready', 'idle', 'payment.atAssistant', 'scanning.baggingMismatch', 'outOfService', 'closed'][variant % 6]!,
-    stateSince: now - 5_000,
     light: (['open', 'attention', 'intervention', 'alarm', 'closed'] as const)[variant % 5]!,
-    currency: 'EUR',
     language: ['en', 'lv', 'ru', 'bg'][variant % 4]!,
-    sale: withSale
-      ? {
-          id: `${laneId}-e1-${variant}`,
-          number: variant,
-          startedAt: now - 60_000,
-          itemCount: 3,
-          totalMinor: 437,
-          lines: [
-            { lineId: 1, name: { en: 'Milk 2.5% 1 L', lv: 'Piens 2,5% 1 l' }, quantity: 2, priceMinor: 238 },
-            { lineId: 2, name: { en: 'Bananas' }, quantity: 1, weightGrams: 1_234, priceMinor: 172 },
-            { lineId: 3, name: { en: 'Vodka 0.5 L' }, quantity: 1, priceMinor: 27, ageLimit: 18, overridden: true },
-          ],
-          ageRequired: 18,
-          ...(variant % 2 ? { ageApprovedBy: 'Anna' } : {}),
-        }
-      : null,
+    sale:
+      withSale && base.sale
+        ? {
+            ...base.sale,
+            id: `${laneId}-e1-${variant}`,
+            number: variant,
+            itemCount: 3,
+            totalMinor: base.sale.totalMinor + 172,
+            // A weighed line and an overridden price beside the fixture's two.
+            lines: [...base.sale.lines.map((line) => (line.ageLimit ? { ...line, overridden: true } : line)), { lineId: 3, name: { en: 'Bananas' }, quantity: 1, weightGrams: 1_234, priceMinor: 172 }],
+            ...(variant % 2 ? { ageApprovedBy: 'Anna' } : {}),
+          }
+        : null,
     assistantAtLane: variant % 5 === 0 ? { id: '1001', name: 'Anna Bērziņa', role: 'assistant' } : null,
     interventions: interventions(variant),
     devices: { scanner: deviceStatuses[variant % deviceStatuses.length]!, printer: deviceStatuses[(variant + 2) % deviceStatuses.length]!, baggingScale: { kind: 'ready', warnings: [] } },

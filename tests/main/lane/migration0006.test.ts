@@ -10,7 +10,7 @@ describe('journal migration 0006', () => {
     migrate(db, journalMigrations.slice(0, 5));
     db.prepare("INSERT INTO outbox (sale_id, sale_number, status, total_minor, closed_at, payload) VALUES ('L01-e-1', 1, 'completed', 119, 10, '{}')").run();
     db.prepare("INSERT INTO outbox (sale_id, sale_number, status, total_minor, closed_at, payload, sent_at) VALUES ('L01-e-2', 2, 'cancelled', 0, 11, '{}', 20)").run();
-    expect(migrate(db, journalMigrations)).toEqual([6]);
+    expect(migrate(db, journalMigrations.slice(0, 6))).toEqual([6]);
     expect(schemaVersion(db)).toBe(6);
     const journal = new Journal(db);
     expect(journal.outboxBacklog()).toEqual({ unsent: 1, oldestUnsentAt: 10, flagged: 0 });
